@@ -1,0 +1,104 @@
+# Incident Atlas: set-up, demo, tests and benchmarks on a Debian 12 machine (or use docker-compose.yml).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APT_PACKAGES := postgresql-15-postgis-3 libgdal32 libgeos-c1v5 chromium
+DB_NAME ?= incident_atlas
+export DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/$(DB_NAME)
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+DEMO_ADMIN_USER ?= admin
+DEMO_ADMIN_PASSWORD ?= atlas-demo
+RUN := var/run
+
+.PHONY: help install apt venv services db migrate gazetteer demo-admin demo serve worker beat stop test lint format bench
+
+help:
+	@echo "make demo   install, migrate, load the gazetteer, ingest the samples, serve http://127.0.0.1:8000/"
+	@echo "make test   lint and the whole test suite against the real PostGIS and Redis"
+	@echo "make bench  benchmarks (N=1000000 incidents by default)"
+
+install: apt venv
+
+# Installs only what is missing, so a second run is quick and needs no network.
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt: installing$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Starts PostgreSQL and Redis if they are not answering (the commands this machine kind uses).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort | tail -1) main start; \
+	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { mkdir -p /var/lib/redis /var/log/redis; \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	    --dir /var/lib/redis --logfile /var/log/redis/ci.log; sleep 1; }
+
+db: services
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(DB_NAME)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(DB_NAME)"
+	@psql -h 127.0.0.1 -U postgres -d $(DB_NAME) -qc "CREATE EXTENSION IF NOT EXISTS postgis"
+
+migrate: install db
+	$(PY) manage.py migrate --noinput
+
+gazetteer: migrate
+	$(PY) manage.py load_gazetteer
+
+demo-admin: migrate
+	DEMO_ADMIN_USER=$(DEMO_ADMIN_USER) DEMO_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(PY) manage.py demo_admin
+
+worker: migrate
+	@mkdir -p $(RUN)
+	@if [ -f $(RUN)/worker.pid ] && kill -0 $$(cat $(RUN)/worker.pid) 2>/dev/null; then echo "worker already running"; \
+	else $(VENV)/bin/celery -A config worker -l info --concurrency 2 --pidfile $(RUN)/worker.pid \
+	  --logfile var/worker.log --detach; echo "worker started (var/worker.log)"; fi
+
+beat: migrate
+	@mkdir -p $(RUN)
+	@if [ -f $(RUN)/beat.pid ] && kill -0 $$(cat $(RUN)/beat.pid) 2>/dev/null; then echo "beat already running"; \
+	else $(VENV)/bin/celery -A config beat -l info --pidfile $(RUN)/beat.pid --logfile var/beat.log --detach; \
+	  echo "beat started (var/beat.log)"; fi
+
+stop:
+	-@for p in worker beat; do [ -f $(RUN)/$$p.pid ] && kill $$(cat $(RUN)/$$p.pid) 2>/dev/null; rm -f $(RUN)/$$p.pid; done; true
+
+serve: migrate
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo: gazetteer demo-admin worker beat
+	$(PY) manage.py demo_ingest
+	@echo "Dashboard: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/ ($(DEMO_ADMIN_USER) / $(DEMO_ADMIN_PASSWORD))"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Tests get their own Redis database and queue, so a running demo worker never takes their tasks.
+test: install services lint
+	REDIS_URL=redis://127.0.0.1:6379/15 CELERY_QUEUE=atlas-test $(PY) manage.py makemigrations --check --dry-run
+	REDIS_URL=redis://127.0.0.1:6379/15 CELERY_QUEUE=atlas-test $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+N ?= 1000000
+bench: install db
+	$(PY) manage.py migrate --noinput
+	$(PY) -m bench.run --n $(N)
