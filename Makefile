@@ -94,9 +94,10 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 # Tests get their own Redis database and queue, so a running demo worker never takes their tasks.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 test: install services lint
-	REDIS_URL=redis://127.0.0.1:6379/15 CELERY_QUEUE=atlas-test $(PY) manage.py makemigrations --check --dry-run
-	REDIS_URL=redis://127.0.0.1:6379/15 CELERY_QUEUE=atlas-test $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=atlas-test $(PY) manage.py makemigrations --check --dry-run
+	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=atlas-test $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 N ?= 1000000
 bench: install db
