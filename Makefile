@@ -96,7 +96,7 @@ format: venv
 # Tests get their own Redis database and queue, so a running demo worker never takes their tasks.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_QUEUE ?= atlas-test
-test: install services lint
+test: install db lint
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=$(TEST_QUEUE) $(PY) manage.py makemigrations --check --dry-run
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=$(TEST_QUEUE) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
