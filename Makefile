@@ -58,6 +58,7 @@ migrate: install db
 
 gazetteer: migrate
 	$(PY) manage.py load_gazetteer
+	$(PY) manage.py load_actors
 
 demo-admin: migrate
 	DEMO_ADMIN_USER=$(DEMO_ADMIN_USER) DEMO_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(PY) manage.py demo_admin
