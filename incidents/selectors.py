@@ -1,0 +1,337 @@
+"""Every read the pages and the API make (HackSoft style): keyword-only, typed, one place to keep them fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.gis.db.models import Collect
+from django.contrib.gis.db.models.functions import Centroid, SnapToGrid
+from django.contrib.gis.geos import Polygon
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, JSONObject, Trunc
+
+from .models import Actor, Article, Incident, IncidentActor, IncidentRemoval, IncidentSource, Source
+from .text import normalize_name
+
+# --- Incidents (API engineer): filtered lists, detail, aggregates, clusters, tombstones ----------------------------
+
+PUBLIC_STATUSES = (Incident.Status.UNREVIEWED, Incident.Status.VERIFIED)
+EDITOR_GROUPS = ("editors", "admins")
+# Grid cell of the map clusters, in screen pixels of a 256 px web-mercator tile.
+CLUSTER_CELL_PX = 64
+CLUSTER_LIMIT = 2000
+
+
+class _X(Func):
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class _Y(Func):
+    function = "ST_Y"
+    output_field = FloatField()
+
+
+class _Mode(Aggregate):
+    """PostgreSQL's ordered-set MODE(): the most frequent value in the group."""
+
+    function = "MODE"
+    template = "%(function)s() WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = CharField()
+
+
+def user_is_editor(user) -> bool:
+    """Staff, members of the editors/admins groups, or anyone allowed to change incidents."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.has_perm("incidents.change_incident"):
+        return True
+    return user.groups.filter(name__in=EDITOR_GROUPS).exists()
+
+
+def _actor_match(value: str | int) -> Q:
+    """Actors named by id or by any alias, with the groups under an umbrella (PMF covers Kataib Hezbollah)."""
+    text = str(value).strip()
+    if text.isdigit():
+        # Ids beyond bigint cannot exist; comparing them would raise in PostgreSQL.
+        pk = int(text) if len(text) < 19 else -1
+        return Q(pk=pk) | Q(parent_id=pk)
+    name = normalize_name(text)
+    return Q(search_names__contains=[name]) | Q(parent__search_names__contains=[name])
+
+
+def _as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
+    """Incidents matching the filters, newest first; `rejected` ones only for editors who ask for them.
+
+    Filters take cleaned values (incidents.api.filters.IncidentFilterSet makes them from query strings):
+    bbox (min_lon, min_lat, max_lon, max_lat), date_from / date_to (date), event_type / sub_event_type / status /
+    country (lists), actor (id or any alias), place (id), admin1 (str), min_fatalities (int), q (web-search syntax),
+    updated_since (aware datetime). Empty values are ignored.
+    """
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    qs = Incident.objects.all()
+
+    statuses = _as_list(filters.get("status")) or list(PUBLIC_STATUSES)
+    if not user_is_editor(user):
+        statuses = [s for s in statuses if s in PUBLIC_STATUSES]
+    qs = qs.filter(status__in=statuses)
+
+    if "bbox" in filters:
+        qs = qs.filter(point__intersects=Polygon.from_bbox(tuple(filters["bbox"])))
+    if "date_from" in filters:
+        qs = qs.filter(date__gte=filters["date_from"])
+    if "date_to" in filters:
+        qs = qs.filter(date__lte=filters["date_to"])
+    for field in ("event_type", "sub_event_type", "country"):
+        values = _as_list(filters.get(field))
+        if values:
+            qs = qs.filter(**{f"{field}__in": values})
+    if "admin1" in filters:
+        qs = qs.filter(admin1=filters["admin1"])
+    if "place" in filters:
+        qs = qs.filter(place_id=int(filters["place"]))
+    if "min_fatalities" in filters:
+        qs = qs.filter(fatalities__gte=int(filters["min_fatalities"]))
+    if "updated_since" in filters:
+        qs = qs.filter(updated_at__gte=filters["updated_since"])
+    if "actor" in filters:
+        # EXISTS rather than a join: no duplicate rows, no DISTINCT, and the keyset ordering stays index-friendly.
+        actors = Actor.objects.filter(_actor_match(filters["actor"])).values("pk")
+        qs = qs.filter(Exists(IncidentActor.objects.filter(incident=OuterRef("pk"), actor__in=actors)))
+    if "q" in filters:
+        qs = qs.filter(search_vector=SearchQuery(filters["q"], search_type="websearch", config="english"))
+    return qs.order_by("-date", "-pk")
+
+
+def _actors_json():
+    return ArraySubquery(
+        IncidentActor.objects.filter(incident=OuterRef("pk"))
+        .order_by("role", "pk")
+        .values(json=JSONObject(id="actor_id", name="actor__name", role="role"))
+    )
+
+
+INCIDENT_ROW_FIELDS = (
+    "id",
+    "event_type",
+    "sub_event_type",
+    "date",
+    "date_precision",
+    "place_id",
+    "location_name",
+    "country",
+    "admin1",
+    "geo_precision",
+    "fatalities_low",
+    "fatalities",
+    "fatalities_high",
+    "injured",
+    "missing",
+    "status",
+    "summary",
+    "created_at",
+    "updated_at",
+)
+
+
+def incident_rows(*, queryset: QuerySet[Incident]) -> QuerySet[dict]:
+    """Plain rows for lists and maps: coordinates, actors and the source count come from the same single query."""
+    sources = (
+        IncidentSource.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        lon=_X("point"),
+        lat=_Y("point"),
+        actor_list=_actors_json(),
+        source_count=Coalesce(Subquery(sources, output_field=IntegerField()), 0),
+    ).values(*INCIDENT_ROW_FIELDS, "lon", "lat", "actor_list", "source_count")
+
+
+def incident_export_rows(*, queryset: QuerySet[Incident]) -> QuerySet[dict]:
+    """Rows for the ACLED-style export: adds the district and the names of the outlets that reported it."""
+    outlets = ArraySubquery(
+        IncidentSource.objects.filter(incident=OuterRef("pk"))
+        .order_by("created_at", "pk")
+        .values(name=Coalesce("article__source__name", "article__url", Value(""), output_field=CharField()))
+    )
+    return (
+        incident_rows(queryset=queryset)
+        .annotate(admin2=F("place__admin2"), outlets=outlets)
+        .values(*INCIDENT_ROW_FIELDS, "lon", "lat", "actor_list", "source_count", "admin2", "outlets")
+    )
+
+
+def incident_get(*, pk: int, user=None) -> Incident | None:
+    """One incident with its place, actors and sources loaded; None when missing or hidden from this user."""
+    qs = Incident.objects.select_related("place").prefetch_related(
+        "actor_links__actor",
+        "source_links__article__source",
+    )
+    if not user_is_editor(user):
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    return qs.filter(pk=pk).first()
+
+
+def incident_history(*, incident: Incident, limit: int = 50) -> list[dict]:
+    """Who changed what and when, newest first: one entry per saved version with the fields it changed."""
+    records = list(
+        incident.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for record, previous in zip(records, records[1:] + [None], strict=False):
+        changed = []
+        if previous is not None:
+            changed = sorted(c.field for c in record.diff_against(previous).changes)
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user.get_username() if record.history_user else None,
+                "type": {"+": "created", "~": "changed", "-": "deleted"}.get(record.history_type, record.history_type),
+                "reason": record.history_change_reason or "",
+                "changed_fields": changed,
+            }
+        )
+    return entries[:limit]
+
+
+def incident_timeline(*, filters: dict, user=None, interval: str = "month") -> list[dict]:
+    """Counts and fatalities per date bucket (day, week, month) and event type, oldest bucket first."""
+    if interval not in ("day", "week", "month", "year"):
+        raise ValueError(f"Unknown interval {interval!r}")
+    return list(
+        incident_list(filters=filters, user=user)
+        .order_by()
+        .annotate(bucket=Trunc("date", interval))
+        .values("bucket", "event_type")
+        .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
+        .order_by("bucket", "event_type")
+    )
+
+
+def incident_summary(*, filters: dict, user=None, top_actors: int = 25) -> dict:
+    """Totals for the filter: overall, by event type, by country and by actor (the most active first)."""
+    qs = incident_list(filters=filters, user=user).order_by()
+    totals = qs.aggregate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
+
+    def grouped(field: str) -> list[dict]:
+        return list(
+            qs.values(field)
+            .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
+            .order_by("-count", field)
+        )
+
+    by_actor = list(
+        IncidentActor.objects.filter(incident__in=qs.values("pk"))
+        .values("actor_id", name=F("actor__name"))
+        .annotate(count=Count("incident_id", distinct=True), fatalities=Coalesce(Sum("incident__fatalities"), 0))
+        .order_by("-count", "name")[:top_actors]
+    )
+    return {
+        "count": totals["count"],
+        "fatalities": totals["fatalities"],
+        "by_event_type": grouped("event_type"),
+        "by_country": grouped("country"),
+        "by_actor": by_actor,
+    }
+
+
+def cluster_cell_size(zoom: int) -> float:
+    """Grid step in degrees for a map zoom level: about CLUSTER_CELL_PX screen pixels wide."""
+    return 360.0 / (2**zoom) * CLUSTER_CELL_PX / 256
+
+
+def incident_clusters(*, filters: dict, user=None, zoom: int, limit: int = CLUSTER_LIMIT) -> tuple[list[dict], bool]:
+    """Incidents snapped to a grid in PostGIS: per cell the centroid, count, fatalities and the most common type.
+
+    Returns (cells, truncated): at most `limit` cells, the largest first.
+    """
+    size = cluster_cell_size(zoom)
+    rows = list(
+        incident_list(filters=filters, user=user)
+        .order_by()
+        .filter(point__isnull=False)
+        .annotate(cell=SnapToGrid("point", size))
+        .values("cell")
+        .annotate(
+            count=Count("pk"),
+            fatalities=Coalesce(Sum("fatalities"), 0),
+            event_type=_Mode("event_type"),
+            center=Centroid(Collect("point")),
+        )
+        .annotate(lon=_X("center"), lat=_Y("center"))
+        .values("count", "fatalities", "event_type", "lon", "lat")
+        .order_by("-count", "lon", "lat")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def incident_removals(*, since: dt.datetime | None = None) -> QuerySet[IncidentRemoval]:
+    """Tombstones of incidents that left the public set, oldest first; those public again are left out."""
+    qs = IncidentRemoval.objects.all()
+    if since is not None:
+        qs = qs.filter(removed_at__gte=since)
+    back = Incident.objects.filter(pk=OuterRef("incident_id"), status__in=PUBLIC_STATUSES)
+    return qs.filter(~Exists(back)).order_by("removed_at", "pk")
+
+
+def actor_list(*, q: str = "") -> QuerySet[Actor]:
+    """Actors by any alias ("Daesh", "Hashd al-Shaabi"), or by a fragment of their name."""
+    qs = Actor.objects.all()
+    if q.strip():
+        name = normalize_name(q)
+        qs = qs.filter(Q(search_names__contains=[name]) | Q(name__icontains=q.strip()))
+    return qs.order_by("name", "pk")
+
+
+def article_list(*, status: str = "") -> QuerySet[Article]:
+    qs = Article.objects.select_related("source")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+def article_get(*, pk: int) -> Article | None:
+    return Article.objects.select_related("source").filter(pk=pk).first()
+
+
+def article_incidents(*, article: Article, user=None) -> QuerySet[Incident]:
+    """The incidents an article produced or supports."""
+    qs = Incident.objects.filter(source_links__article=article)
+    if not user_is_editor(user):
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    return qs.order_by("-date", "-pk")
+
+
+def source_list() -> QuerySet[Source]:
+    return Source.objects.order_by("name", "pk")
