@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
+import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urldefrag
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.validators import URLValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
+from .models import Article, Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
 
 # --- Curation (curation engineer): edits, review status, merges, search refresh, gazetteer saves -------------------
 
@@ -238,7 +244,9 @@ def incident_refresh_search(*, incident_ids: list[int]) -> None:
     )
     Incident.objects.filter(pk__in=incident_ids).update(
         search_vector=SearchVector("summary", weight="A", config="english")
-        + SearchVector(Coalesce(Subquery(evidence), Value("")), weight="B", config="english")
+        + SearchVector(
+            Coalesce(Subquery(evidence), Value(""), output_field=models.TextField()), weight="B", config="english"
+        )
     )
 
 
@@ -258,3 +266,395 @@ def place_save(*, place: Place) -> Place:
             country=place.country, admin1=place.admin1, updated_at=timezone.now()
         )
     return place
+
+
+# --- Article submission (API engineer): articles sent by tools through POST /api/v1/articles/ ---------------------
+
+_HASH_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def _article_text_hash(text: str) -> str:
+    # The same folding as ingest.text.content_hash, so a pasted copy of a fetched article dedupes against it.
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_HASH_QUOTES)
+    return hashlib.sha256(re.sub(r"\s+", " ", folded).strip().encode("utf-8")).hexdigest()
+
+
+def _queue_article(article_id: int) -> None:
+    from config.celery_app import app as celery_app
+
+    try:
+        # By name: the domain does not import ingest; the ingest worker registers this task.
+        celery_app.send_task("ingest.tasks.process_article", args=[article_id])
+    except Exception as exc:  # a broker outage must not turn a stored submission into a 500
+        logging.getLogger(__name__).error("Could not queue article %s: %s", article_id, exc)
+        Article.objects.filter(pk=article_id).update(error=f"Could not queue for ingest: {exc}"[:1000])
+
+
+def article_submit(*, url: str | None = None, title: str = "", text: str = "", user) -> Article:
+    """Store an article sent by a tool and queue it for ingest once the transaction commits.
+
+    The same URL or the same text (folded for case, quotes and spacing) returns the article already stored; one that
+    had failed is queued again.
+    """
+    url = urldefrag((url or "").strip()).url
+    text = (text or "").strip()
+    title = (title or "").strip()[:1000]
+    if not url and not text:
+        raise ValidationError("Give the article's URL or its text.")
+    if url:
+        URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")(url)
+        if len(url) > 2000:
+            raise ValidationError("The URL is longer than 2,000 characters.")
+    content_hash = _article_text_hash(text) if text else None
+
+    def existing() -> Article | None:
+        found = Article.objects.filter(url=url).first() if url else None
+        if found is None and content_hash:
+            found = Article.objects.filter(content_hash=content_hash).first()
+        return found
+
+    with transaction.atomic():
+        article = existing()
+        if article is None:
+            try:
+                with transaction.atomic():
+                    article = Article.objects.create(
+                        url=url, title=title, text=text, content_hash=content_hash, status=Article.Status.QUEUED
+                    )
+            except IntegrityError:
+                # Another request stored the same URL or text between our look-up and insert.
+                article = existing()
+                if article is None:
+                    raise
+                return article
+        elif article.status == Article.Status.FAILED:
+            article.status, article.error = Article.Status.QUEUED, ""
+            article.save(update_fields=["status", "error", "updated_at"])
+        else:
+            return article
+        article_id = article.pk
+        transaction.on_commit(lambda: _queue_article(article_id))
+    return article
+
+
+# --- Ingest (ingest engineer): articles, extraction results, unresolved place names, source polls ------------------
+# The pipeline itself lives in ingest/; these are the only writes it makes to the domain.
+
+import datetime as _dt  # noqa: E402
+import logging as _logging  # noqa: E402
+
+from django.conf import settings as _settings  # noqa: E402
+from django.db import IntegrityError as _IntegrityError  # noqa: E402
+from django.db.models import F as _F  # noqa: E402
+from django.db.models import Q as _Q  # noqa: E402
+
+from .models import Actor, Source, UnresolvedPlace  # noqa: E402
+from .text import normalize_name  # noqa: E402
+
+_ingest_log = _logging.getLogger("incidents.ingest")
+
+
+def _as_utc_datetime(value: _dt.date | _dt.datetime | None) -> _dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=_dt.UTC)
+    return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
+
+
+def _article_lookup(*, url: str, content_hash: str | None) -> Article | None:
+    found = Article.objects.filter(url=url).first() if url else None
+    if found is None and content_hash:
+        found = Article.objects.filter(content_hash=content_hash).first()
+    return found
+
+
+def article_create_or_get(
+    *,
+    url: str = "",
+    title: str = "",
+    text: str = "",
+    published: _dt.date | _dt.datetime | None = None,
+    source: Source | None = None,
+    content_hash: str | None = None,
+) -> tuple[Article, bool]:
+    """One article per canonical URL and per content hash: returns (article, created).
+
+    `url` must already be canonical and `content_hash` computed over the body (ingest.text.content_hash).
+    """
+    existing = _article_lookup(url=url, content_hash=content_hash)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                url=url,
+                title=title[:1000],
+                text=text,
+                content_hash=content_hash or None,
+                published=_as_utc_datetime(published),
+                source=source,
+                fetched_at=timezone.now() if text else None,
+                status=Article.Status.QUEUED,
+            )
+        return article, True
+    except _IntegrityError:
+        # Another worker stored the same URL or content between the look-up and the insert.
+        existing = _article_lookup(url=url, content_hash=content_hash)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def article_claim(*, article_id: int, force: bool = False) -> bool:
+    """Take an article for processing with one conditional UPDATE, so two workers never process it at once.
+
+    A claim older than the task's hard time limit belongs to a worker that died; it may be taken again.
+    """
+    statuses = [Article.Status.QUEUED, Article.Status.FETCHED]
+    if force:
+        statuses += [Article.Status.PROCESSED, Article.Status.FAILED]
+    now = timezone.now()
+    stale = now - _dt.timedelta(seconds=_settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        Article.objects.filter(pk=article_id)
+        .filter(_Q(status__in=statuses) | _Q(status=Article.Status.PROCESSING, updated_at__lt=stale))
+        .update(status=Article.Status.PROCESSING, attempts=_F("attempts") + 1, updated_at=now)
+    )
+    return claimed == 1
+
+
+def article_save_text(
+    *,
+    article: Article,
+    title: str,
+    text: str,
+    content_hash: str,
+    published: _dt.date | _dt.datetime | None = None,
+    final_url: str = "",
+) -> Article | None:
+    """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
+    the placeholder row is then deleted, so that one story is one article."""
+    with transaction.atomic():
+        duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        if duplicate is not None:
+            _ingest_log.info("Article %s is a copy of article %s; dropped", article.pk, duplicate.pk)
+            article.delete()
+            return None
+        article.text = text
+        article.content_hash = content_hash
+        article.title = article.title or title[:1000]
+        article.published = article.published or _as_utc_datetime(published)
+        article.fetched_at = timezone.now()
+        fields = ["text", "content_hash", "title", "published", "fetched_at", "updated_at"]
+        if final_url and final_url != article.url and not Article.objects.filter(url=final_url).exists():
+            article.url = final_url
+            fields.append("url")
+        article.save(update_fields=fields)
+    return article
+
+
+def article_mark_processed(*, article_id: int) -> None:
+    Article.objects.filter(pk=article_id).update(
+        status=Article.Status.PROCESSED, error="", processed_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def article_mark_failed(*, article_id: int, error: str, will_retry: bool = False) -> None:
+    """Record why an article failed; one that will be retried goes back to queued with the error kept."""
+    status = Article.Status.QUEUED if will_retry else Article.Status.FAILED
+    Article.objects.filter(pk=article_id).update(status=status, error=error[:5000], updated_at=timezone.now())
+
+
+def article_requeue(*, article_ids: Iterable[int]) -> list[int]:
+    """Queue articles again (a curator's retry, or a newly added place); one being processed is left alone."""
+    ids = list(
+        Article.objects.filter(pk__in=list(article_ids))
+        .exclude(status=Article.Status.PROCESSING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        Article.objects.filter(pk__in=ids).update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
+
+        def send() -> None:
+            from config.celery_app import app as celery_app
+
+            for article_id in ids:
+                # By name: the domain does not import ingest. force: the article may have been processed before.
+                celery_app.send_task("ingest.tasks.process_article", args=[article_id], kwargs={"force": True})
+
+        transaction.on_commit(send)
+    return ids
+
+
+def _json_value(value):
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, Place):
+        return value.pk
+    return value
+
+
+def _casualties_from_sources(incident: Incident) -> None:
+    """Low / best / high across every source's own figures, so re-reading an article changes nothing."""
+    extracted = list(IncidentSource.objects.filter(incident=incident).values_list("extracted", flat=True))
+    reported = [e.get("fatalities") for e in extracted if isinstance(e.get("fatalities"), int)]
+    if reported:
+        reports = [Incident(fatalities=value) for value in reported]
+        incident.fatalities_low, incident.fatalities, incident.fatalities_high = _combine_fatalities(reports)
+    for field in ("injured", "missing"):
+        values = [e.get(field) for e in extracted if isinstance(e.get(field), int)]
+        if values:
+            setattr(incident, field, max(values))
+
+
+def _link_actors(incident: Incident, actor_names: list[str]) -> None:
+    if not actor_names:
+        return
+    actors = {a.name: a for a in Actor.objects.filter(name__in=actor_names)}
+    linked = set(IncidentActor.objects.filter(incident=incident).values_list("actor_id", flat=True))
+    for position, name in enumerate(dict.fromkeys(actor_names)):
+        actor = actors.get(name)
+        if actor is None or actor.pk in linked:
+            continue
+        role = (IncidentActor.Role.ACTOR1, IncidentActor.Role.ACTOR2)[position] if position < 2 else 3
+        if position < 2 and IncidentActor.objects.filter(incident=incident, role=role).exists():
+            role = IncidentActor.Role.ASSOCIATED
+        IncidentActor.objects.get_or_create(incident=incident, actor=actor, role=role)
+        linked.add(actor.pk)
+
+
+_PRECISION_ORDER = ["day", "week", "month", "year"]
+
+
+def incident_record_extraction(
+    *,
+    article: Article,
+    incident: Incident | None,
+    values: dict,
+    actor_names: list[str],
+    evidence: str,
+) -> tuple[Incident, bool]:
+    """Record one incident read from an article: a new incident (incident=None) or one more report of `incident`.
+
+    `values` holds event_type, sub_event_type, date, date_precision, place (a Place or None), geo_precision,
+    country, fatalities, injured, missing. A report of a known incident adds a source link (evidence folded when
+    the article states it twice); unless a curator locked the incident, its casualty range is recomputed from every
+    source, a missing place or a coarser date is filled in, and new actors are linked. Idempotent per article.
+    Returns (incident, created). Call inside a transaction that also serialises the candidate search.
+    """
+    extracted = {k: _json_value(v) for k, v in values.items()}
+    extracted["actors"] = list(actor_names)
+    place: Place | None = values.get("place")
+    created = incident is None
+    if incident is None:
+        incident = Incident(
+            event_type=values["event_type"],
+            sub_event_type=values["sub_event_type"],
+            date=values["date"],
+            date_precision=values.get("date_precision") or Incident.DatePrecision.DAY,
+            place=place,
+            point=place.point if place else None,
+            geo_precision=values.get("geo_precision") or Incident.GeoPrecision.EXACT,
+            country=place.country if place else (values.get("country") or ""),
+            admin1=place.admin1 if place else "",
+            location_name=place.name if place else "",
+            fatalities=values.get("fatalities"),
+            injured=values.get("injured"),
+            missing=values.get("missing"),
+            summary=evidence[:2000],
+        )
+        incident._change_reason = f"extracted from article {article.pk}"
+        incident.save()
+    else:
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    link, link_created = IncidentSource.objects.get_or_create(
+        incident=incident, article=article, defaults={"evidence": evidence, "extracted": extracted}
+    )
+    if not link_created:
+        folded = _fold_evidence(link.evidence, evidence)
+        merged = dict(link.extracted or {})
+        for field in ("fatalities", "injured", "missing"):
+            old, new = merged.get(field), extracted.get(field)
+            if isinstance(new, int) and (not isinstance(old, int) or new > old):
+                merged[field] = new
+        if folded != link.evidence or merged != link.extracted:
+            link.evidence, link.extracted = folded, merged
+            link.save(update_fields=["evidence", "extracted"])
+    if not incident.curator_locked:
+        before = (incident.fatalities_low, incident.fatalities, incident.fatalities_high, incident.injured,
+                  incident.missing, incident.place_id, incident.date, incident.date_precision)  # fmt: skip
+        _casualties_from_sources(incident)
+        if incident.place_id is None and place is not None:
+            incident.place, incident.point, incident.geo_precision = place, place.point, values.get("geo_precision")
+            _sync_place_fields(incident, place, move_point=False)
+        new_precision = values.get("date_precision") or "day"
+        if new_precision in _PRECISION_ORDER and _PRECISION_ORDER.index(new_precision) < _PRECISION_ORDER.index(
+            incident.date_precision
+        ):
+            incident.date, incident.date_precision = values["date"], new_precision
+        after = (incident.fatalities_low, incident.fatalities, incident.fatalities_high, incident.injured,
+                 incident.missing, incident.place_id, incident.date, incident.date_precision)  # fmt: skip
+        if after != before:
+            incident._change_reason = f"updated from article {article.pk}"
+            incident.save()
+        _link_actors(incident, actor_names)
+    incident_refresh_search(incident_ids=[incident.pk])
+    return incident, created
+
+
+def unresolved_place_record(*, article: Article, name: str, sentence: str) -> UnresolvedPlace | None:
+    """Count a place name the gazetteer lacks, once per article, keeping an example sentence."""
+    normalized = normalize_name(name)
+    if not normalized:
+        return None
+    try:
+        with transaction.atomic():
+            unresolved, _ = UnresolvedPlace.objects.get_or_create(
+                normalized=normalized[:200], defaults={"name": name[:200], "example": sentence}
+            )
+    except _IntegrityError:
+        unresolved = UnresolvedPlace.objects.get(normalized=normalized[:200])
+    if not unresolved.articles.filter(pk=article.pk).exists():
+        unresolved.articles.add(article)
+        UnresolvedPlace.objects.filter(pk=unresolved.pk).update(mention_count=_F("mention_count") + 1)
+        if not unresolved.example:
+            UnresolvedPlace.objects.filter(pk=unresolved.pk).update(example=sentence)
+    return unresolved
+
+
+def unresolved_place_resolve(*, place: Place) -> list[int]:
+    """A curator added (or renamed) `place`: unresolved names it answers are marked resolved and the articles that
+    named them are queued again, so their incidents get the new place. Returns the requeued article ids."""
+    names = {normalize_name(n) for n in place.all_names()} - {""}
+    matches = UnresolvedPlace.objects.filter(normalized__in=names, resolved_place__isnull=True)
+    article_ids = set(Article.objects.filter(unresolved_places__in=matches).values_list("pk", flat=True))
+    matches.update(resolved_place=place)
+    return article_requeue(article_ids=article_ids) if article_ids else []
+
+
+def source_claim_poll(*, source_id: int, force: bool = False) -> bool:
+    """Take a source for polling with one conditional UPDATE: a due source is polled once however many ticks fire."""
+    now = timezone.now()
+    due = _Q(last_polled_at__isnull=True)
+    if force:
+        due |= _Q(last_polled_at__lt=now - _dt.timedelta(seconds=5))
+    else:
+        due |= _Q(last_polled_at__lte=now - _dt.timedelta(minutes=1) * _F("poll_interval_minutes"))
+    return Source.objects.filter(pk=source_id, active=True).filter(due).update(last_polled_at=now) == 1 or (
+        force and Source.objects.filter(pk=source_id).filter(due).update(last_polled_at=now) == 1
+    )
+
+
+def source_record_poll(*, source_id: int, error: str = "", etag: str | None = None, last_modified: str | None = None):
+    """The outcome of one poll: validators for the next conditional GET, or the error and the failure count."""
+    if error:
+        Source.objects.filter(pk=source_id).update(last_error=error[:5000], error_count=_F("error_count") + 1)
+        return
+    changes = {"last_error": "", "error_count": 0, "last_success_at": timezone.now()}
+    if etag is not None:
+        changes["etag"] = etag[:500]
+    if last_modified is not None:
+        changes["last_modified"] = last_modified[:100]
+    Source.objects.filter(pk=source_id).update(**changes)
