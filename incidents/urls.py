@@ -6,4 +6,9 @@ app_name = "incidents"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("timeline/", views.timeline_page, name="timeline"),
+    path("incidents/<int:pk>/", views.incident_page, name="incident"),
+    path("incidents/<int:pk>/status/", views.incident_set_status, name="incident-status"),
+    path("places/<int:pk>/", views.place_page, name="place"),
+    path("actors/<int:pk>/", views.actor_page, name="actor"),
 ]

@@ -1,5 +1,293 @@
-from django.shortcuts import render
+"""Pages: the dashboard, an incident, the newsroom timeline, a place and an actor. Reads go through selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from itertools import groupby
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import Incident
+from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
+
+API_ROOT = "/api/v1/"
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies, and dark enough on white.
+EVENT_COLORS = {
+    EventType.BATTLES: "#D55E00",
+    EventType.EXPLOSIONS_REMOTE_VIOLENCE: "#E69F00",
+    EventType.VIOLENCE_AGAINST_CIVILIANS: "#CC79A7",
+    EventType.PROTESTS: "#0072B2",
+    EventType.RIOTS: "#56B4E9",
+    EventType.STRATEGIC_DEVELOPMENTS: "#009E73",
+}
+COUNTRY_NAMES = {"IQ": "Iraq", "SY": "Syria"}
+TIMELINE_PAGE = 150
 
 
-def dashboard(request):
-    return render(request, "incidents/dashboard.html")
+def event_types() -> list[dict]:
+    return [
+        {
+            "value": event.value,
+            "label": event.label,
+            "color": EVENT_COLORS[event],
+            "subs": [{"value": sub.value, "label": SubEventType(sub).label} for sub in SUB_EVENT_TYPES[event]],
+        }
+        for event in EventType
+    ]
+
+
+class CommaMultipleChoiceField(forms.MultipleChoiceField):
+    """Accepts `a&a=b` as well as the API's `a,b`, so an API query pasted into the page works too."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+class IncidentFilterForm(forms.Form):
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+    event_type = CommaMultipleChoiceField(required=False, choices=EventType.choices)
+    sub_event_type = CommaMultipleChoiceField(required=False, choices=SubEventType.choices)
+    actor = forms.CharField(required=False, max_length=200)
+    place = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    admin1 = forms.CharField(required=False, max_length=120)
+    country = CommaMultipleChoiceField(required=False, choices=list(COUNTRY_NAMES.items()))
+    min_fatalities = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+    status = CommaMultipleChoiceField(required=False, choices=Incident.Status.choices)
+    q = forms.CharField(required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("The start date is after the end date.")
+        return data
+
+
+def parse_filters(request: HttpRequest) -> tuple[dict, list[str]]:
+    """Cleaned filters for the selectors and the messages for what was dropped (never a 500 on a bad link)."""
+    form = IncidentFilterForm(request.GET)
+    form.is_valid()
+    errors = [f"{name.replace('_', ' ')}: {' '.join(errs)}" for name, errs in form.errors.items() if name != "__all__"]
+    errors += list(form.non_field_errors())
+    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
+    if form.non_field_errors():
+        filters.pop("date_from", None)
+        filters.pop("date_to", None)
+    return filters, errors
+
+
+def page_config(**extra) -> dict:
+    return {
+        "api": {
+            "incidents": f"{API_ROOT}incidents/",
+            "incident_detail": f"{API_ROOT}incidents/0/",
+            "clusters": f"{API_ROOT}incidents/clusters/",
+            "timeline": f"{API_ROOT}stats/timeline/",
+            "actors": f"{API_ROOT}actors/",
+            "places": f"{API_ROOT}places/",
+        },
+        "incident_page": reverse("incidents:incident", args=[0]),
+        "outlines_url": static("geo/outlines.geojson"),
+        "event_types": event_types(),
+        **extra,
+    }
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters, errors = parse_filters(request)
+    for error in errors:
+        messages.warning(request, f"Ignored a filter: {error}")
+    place = selectors.place_get(pk=filters["place"]) if filters.get("place") else None
+    initial = {
+        **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
+        "date_from": filters.get("date_from") and filters["date_from"].isoformat(),
+        "date_to": filters.get("date_to") and filters["date_to"].isoformat(),
+        "event_type": filters.get("event_type", []),
+        "sub_event_type": filters.get("sub_event_type", []),
+        "status": "verified" if filters.get("status") == ["verified"] else "",
+        "place": place.pk if place else "",
+        "place_name": f"{place.name} ({', '.join(p for p in (place.admin1, place.country) if p)})" if place else "",
+    }
+    config = page_config(
+        max_incident_id=selectors.incident_max_id(),
+        now=timezone.now().isoformat(),
+        poll_seconds=getattr(settings, "DASHBOARD_POLL_SECONDS", 60),
+    )
+    provinces = [(COUNTRY_NAMES.get(c, c), names) for c, names in selectors.place_provinces()]
+    context = {
+        "nav": "map",
+        "initial": initial,
+        "event_types": config["event_types"],
+        "provinces": provinces,
+        "atlas_config": config,
+    }
+    return render(request, "incidents/dashboard.html", context)
+
+
+def _sentences(evidence: str) -> list[str]:
+    parts = re.split(r"(?:\n+|(?<=[.!?])\s+(?=[A-Z\"'“]))", evidence or "")
+    return [p.strip() for p in parts if len(p.strip()) >= 8]
+
+
+def highlight_segments(text: str, evidence: str) -> tuple[list[tuple[str, bool]], bool]:
+    """Splits `text` into (chunk, is_evidence) pieces; the template escapes every chunk.
+
+    Returns the pieces and whether any evidence sentence was found in the text (whitespace and case may differ).
+    """
+    spans = []
+    for sentence in _sentences(evidence):
+        pattern = r"\s+".join(re.escape(word) for word in sentence.split())
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+            spans.append((match.start(), match.end()))
+    if not spans:
+        return [(text, False)], False
+    spans.sort()
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, cursor = [], 0
+    for start, end in merged:
+        if start > cursor:
+            pieces.append((text[cursor:start], False))
+        pieces.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        pieces.append((text[cursor:], False))
+    return pieces, True
+
+
+def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.incident_get(pk=pk, user=request.user)
+    if incident is None:
+        raise Http404("No such incident, or it was rejected.")
+    sources = []
+    for link in incident.source_links.all():
+        pieces, found = highlight_segments(link.article.text, link.evidence)
+        sources.append({"link": link, "article": link.article, "pieces": pieces, "found": found})
+    point = incident.point or (incident.place.point if incident.place_id else None)
+    config = page_config(
+        point=[point.y, point.x] if point else None,
+        event_type=incident.event_type,
+        fatalities=incident.fatalities,
+    )
+    context = {
+        "incident": incident,
+        "event_color": EVENT_COLORS.get(incident.event_type, "#555"),
+        "actor_links": list(incident.actor_links.all()),
+        "sources": sources,
+        "history": selectors.incident_history(incident=incident),
+        "can_edit": selectors.user_is_editor(request.user),
+        "atlas_config": config,
+    }
+    return render(request, "incidents/incident.html", context)
+
+
+@require_POST
+def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.user_is_editor(request.user):
+        raise PermissionDenied
+    incident = selectors.incident_get(pk=pk, user=request.user)
+    if incident is None:
+        raise Http404
+    status = request.POST.get("status", "")
+    try:
+        changed = services.incident_set_status(incidents=[incident], status=status, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = dict(Incident.Status.choices).get(status, status)
+        messages.success(request, f"Marked as {label.lower()}." if changed else f"It was already {label.lower()}.")
+    return redirect("incidents:incident", pk=pk)
+
+
+def timeline_page(request: HttpRequest) -> HttpResponse:
+    filters, errors = parse_filters(request)
+    until = None
+    if request.GET.get("until"):
+        try:
+            until = dt.date.fromisoformat(request.GET["until"])
+        except ValueError:
+            errors.append(f"until: {request.GET['until']!r} is not a date (YYYY-MM-DD).")
+    rows, next_until = selectors.incident_day_page(filters=filters, user=request.user, until=until, limit=TIMELINE_PAGE)
+    days = [(day, list(items)) for day, items in groupby(_decorate(rows), key=lambda r: r["date"])]
+    query = request.GET.copy()
+    query.pop("until", None)
+    next_query = None
+    if next_until:
+        query["until"] = next_until.isoformat()
+        next_query = query.urlencode()
+    dashboard_query = request.GET.copy()
+    dashboard_query.pop("until", None)
+    context = {
+        "nav": "timeline",
+        "days": days,
+        "errors": errors,
+        "filters": filters,
+        "next_query": next_query,
+        "dashboard_query": dashboard_query.urlencode(),
+        "event_types": event_types(),
+        "initial": request.GET,
+    }
+    return render(request, "incidents/timeline.html", context)
+
+
+def _decorate(rows: list[dict]) -> list[dict]:
+    labels = dict(SubEventType.choices) | dict(EventType.choices)
+    colors = {k.value: v for k, v in EVENT_COLORS.items()}
+    for row in rows:
+        row["label"] = labels.get(row.get("sub_event_type") or row["event_type"], row["event_type"])
+        row["color"] = colors.get(row["event_type"], "#555")
+    return rows
+
+
+def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str, extra: dict) -> HttpResponse:
+    filters = {filter_key: entity.pk}
+    recent = list(selectors.incident_rows(queryset=selectors.incident_list(filters=filters, user=request.user)[:25]))
+    summary = selectors.incident_summary(filters=filters, user=request.user)
+    by_type = [{**t, "sub_event_type": None} for t in summary["by_event_type"]]
+    context = {
+        "recent": _decorate(recent),
+        "summary": summary,
+        "by_type": _decorate(by_type),
+        "dashboard_query": f"{filter_key}={entity.pk}",
+        "atlas_config": page_config(
+            filter={filter_key: str(entity.pk)}, timeline_page=reverse("incidents:timeline"), **extra
+        ),
+        **{template.split("/")[-1].removesuffix(".html"): entity},
+    }
+    return render(request, template, context)
+
+
+def place_page(request: HttpRequest, pk: int) -> HttpResponse:
+    place = selectors.place_get(pk=pk)
+    if place is None:
+        raise Http404("No such place.")
+    return _entity_page(
+        request,
+        template="incidents/place.html",
+        entity=place,
+        filter_key="place",
+        extra={"point": [place.point.y, place.point.x]},
+    )
+
+
+def actor_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = selectors.actor_get(pk=pk)
+    if actor is None:
+        raise Http404("No such actor.")
+    return _entity_page(request, template="incidents/actor.html", entity=actor, filter_key="actor", extra={})

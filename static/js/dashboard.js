@@ -1,0 +1,401 @@
+// The main page: filters, map, timeline and list share one state that lives in the URL.
+import {
+  FILTER_KEYS,
+  MULTI_KEYS,
+  apiParams,
+  bboxOf,
+  debounce,
+  el,
+  formatNumber,
+  getJSON,
+  readConfig,
+  stateFromURL,
+  stateToURL,
+} from "./api.js";
+import { IncidentMap } from "./incident-map.js";
+import { Timeline, intervalFor, normaliseBuckets } from "./timeline.js";
+
+const config = readConfig();
+const form = document.getElementById("filters");
+const listEl = document.getElementById("incident-list");
+const countsEl = document.getElementById("counts");
+const moreButton = document.getElementById("load-more");
+const statusEl = document.getElementById("map-status");
+const LIST_PAGE = 50;
+
+let state = stateFromURL();
+let atlasMap = null;
+let timeline = null;
+let listNext = null;
+let listAbort = null;
+let timelineAbort = null;
+let seenMaxId = config.max_incident_id || 0;
+let pollSince = config.now;
+let moving = false;
+
+function incidentPage(id) {
+  return config.incident_page.replace(/0\/$/, `${id}/`);
+}
+
+function typeLabel(value) {
+  for (const e of config.event_types) {
+    if (e.value === value) return e.label;
+    for (const s of e.subs) if (s.value === value) return s.label;
+  }
+  return value;
+}
+
+function colorOf(value) {
+  return config.event_types.find((e) => e.value === value)?.color || "#555";
+}
+
+// ---- the form mirrors the state ------------------------------------------------------------------------------
+
+function formToFilters() {
+  const data = new FormData(form);
+  const filters = {};
+  for (const key of FILTER_KEYS) {
+    filters[key] = MULTI_KEYS.has(key) ? data.getAll(key).filter(Boolean) : String(data.get(key) || "").trim();
+  }
+  filters.country = state.filters.country || "";
+  return filters;
+}
+
+function filtersToForm(filters) {
+  for (const element of form.elements) {
+    if (!element.name || !FILTER_KEYS.includes(element.name)) continue;
+    if (element.type === "checkbox") {
+      const value = filters[element.name];
+      element.checked = Array.isArray(value) ? value.includes(element.value) : value === element.value;
+    } else {
+      element.value = filters[element.name] || "";
+    }
+  }
+  if (!filters.place) document.getElementById("f-place-name").value = "";
+}
+
+// ---- URL -----------------------------------------------------------------------------------------------------
+
+function pushState({ replace = false } = {}) {
+  const url = stateToURL(state);
+  if (url === window.location.search || (url === window.location.pathname && !window.location.search)) return;
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+}
+
+function updateExports() {
+  const params = apiParams(state, { bbox: atlasMap ? bboxOf(atlasMap.map) : null });
+  const csv = new URLSearchParams(params);
+  csv.set("format", "csv");
+  const geojson = new URLSearchParams(params);
+  geojson.set("format", "geojson");
+  document.getElementById("export-csv").href = `${config.api.export_csv || config.api.incidents}?${csv}`;
+  document.getElementById("export-geojson").href = `${config.api.export_geojson || config.api.incidents}?${geojson}`;
+}
+
+// ---- loading -------------------------------------------------------------------------------------------------
+
+async function refreshMap() {
+  if (!atlasMap) return;
+  try {
+    const { count, fatalities, mode } = await atlasMap.load(state);
+    countsEl.textContent = `${formatNumber(count)} incident${count === 1 ? "" : "s"} in view · ${formatNumber(fatalities)} killed`;
+    countsEl.dataset.count = String(count);
+    if (!statusEl.textContent.startsWith("Map tiles")) {
+      statusEl.textContent = mode === "clusters" && count ? "Zoom in to see individual incidents." : "";
+    }
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    statusEl.textContent = `Could not load incidents: ${error.message}`;
+  }
+}
+
+async function refreshList({ append = false } = {}) {
+  if (listAbort) listAbort.abort();
+  listAbort = new AbortController();
+  const url = append
+    ? listNext
+    : `${config.api.incidents}?${apiParams(state, {
+        bbox: atlasMap ? bboxOf(atlasMap.map) : null,
+        extra: { format: "geojson", page_size: LIST_PAGE, ordering: "-date" },
+      })}`;
+  if (!url) return;
+  try {
+    const page = await getJSON(url, { signal: listAbort.signal });
+    const features = page.features || [];
+    if (!append) listEl.replaceChildren();
+    for (const feature of features) listEl.append(listItem(feature));
+    if (!append && !features.length) listEl.append(el("li", { class: "empty muted" }, "No incidents match this view."));
+    listNext = page.next || (page.links && page.links.next) || null;
+    moreButton.hidden = !listNext;
+    for (const f of features) seenMaxId = Math.max(seenMaxId, Number(f.id ?? f.properties.id) || 0);
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    listEl.replaceChildren(el("li", { class: "error" }, `Could not load the list: ${error.message}`));
+  }
+}
+
+function listItem(feature) {
+  const p = feature.properties || {};
+  const id = feature.id ?? p.id;
+  const place = p.location_name || p.place_name || (p.place && p.place.name) || "Unknown place";
+  const deaths = p.fatalities === null || p.fatalities === undefined ? "fatalities unknown" : `${p.fatalities} killed`;
+  const item = el(
+    "li",
+    { class: "incident", dataset: { id: String(id) } },
+    el(
+      "button",
+      { type: "button", class: "incident-open", "aria-label": `Show on map: ${typeLabel(p.sub_event_type || p.event_type)} in ${place} on ${p.date}` },
+      el("span", { class: "swatch", style: `--c:${colorOf(p.event_type)}` }),
+      el("time", { datetime: p.date }, p.date),
+      " ",
+      el("strong", {}, typeLabel(p.sub_event_type || p.event_type)),
+      el("span", { class: "incident-place" }, ` · ${place} · ${deaths}`),
+      p.status === "verified" ? el("span", { class: "badge" }, "verified") : null,
+    ),
+    p.summary ? el("p", { class: "incident-summary" }, p.summary) : null,
+    el("a", { href: incidentPage(id), class: "incident-link" }, "Details"),
+  );
+  const coords = feature.geometry && feature.geometry.coordinates;
+  const latlng = coords ? [coords[1], coords[0]] : null;
+  item.addEventListener("mouseenter", () => atlasMap?.highlight(id, latlng));
+  item.addEventListener("mouseleave", () => atlasMap?.highlight(null));
+  item.addEventListener("focusin", () => atlasMap?.highlight(id, latlng));
+  item.querySelector("button").addEventListener("click", () => {
+    if (!atlasMap || !latlng) return;
+    atlasMap.map.setView(latlng, Math.max(atlasMap.map.getZoom(), 9));
+    atlasMap.map.once("moveend", () => setTimeout(() => atlasMap.open(feature), 50));
+  });
+  return item;
+}
+
+async function refreshTimeline() {
+  if (timelineAbort) timelineAbort.abort();
+  timelineAbort = new AbortController();
+  const interval = intervalFor(state.filters.date_from, state.filters.date_to);
+  const bbox = state.tl_bbox && atlasMap ? bboxOf(atlasMap.map) : null;
+  const params = apiParams(state, { bbox, selection: false, extra: { interval } });
+  document.getElementById("timeline-interval").textContent = `(per ${interval})`;
+  try {
+    const data = await getJSON(`${config.api.timeline}?${params}`, { signal: timelineAbort.signal });
+    timeline.render(normaliseBuckets(data), { interval, selection: [state.sel_from, state.sel_to] });
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    statusEl.textContent = `Could not load the timeline: ${error.message}`;
+  }
+}
+
+function updateSelectionLabel() {
+  const label = document.getElementById("selection-label");
+  const clear = document.getElementById("clear-selection");
+  if (state.sel_from || state.sel_to) {
+    label.textContent = `Selected: ${state.sel_from || "start"} to ${state.sel_to || "end"}`;
+    clear.hidden = false;
+  } else {
+    label.textContent = "";
+    clear.hidden = true;
+  }
+}
+
+// Pending loads are counted on <html data-pending>, so tests (and people) can tell when the view has settled.
+let pending = 0;
+function track(promise) {
+  pending += 1;
+  document.documentElement.dataset.pending = String(pending);
+  promise.finally(() => {
+    pending -= 1;
+    document.documentElement.dataset.pending = String(pending);
+  });
+  return promise;
+}
+
+function viewKey(map) {
+  return `${bboxOf(map)}/${map.getZoom()}`;
+}
+
+function refreshAll({ timelineToo = true } = {}) {
+  updateSelectionLabel();
+  updateExports();
+  track(refreshMap());
+  track(refreshList());
+  if (timelineToo) track(refreshTimeline());
+}
+
+// ---- events --------------------------------------------------------------------------------------------------
+
+function onFiltersChanged() {
+  state.filters = formToFilters();
+  pushState();
+  refreshAll();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  onFiltersChanged();
+});
+form.addEventListener("change", (event) => {
+  if (event.target.id === "f-place-name") return;
+  if (event.target.name === "event_type" && !event.target.checked) {
+    // Unticking a type drops its sub-types too, or they would keep the type selected through the back door.
+    const subs = config.event_types.find((e) => e.value === event.target.value)?.subs || [];
+    for (const s of subs) {
+      const box = document.getElementById(`f-sub-${s.value}`);
+      if (box) box.checked = false;
+    }
+  }
+  onFiltersChanged();
+});
+const typed = debounce(onFiltersChanged, 400);
+for (const id of ["f-q", "f-actor", "f-min-fatalities"]) document.getElementById(id).addEventListener("input", typed);
+document.getElementById("f-reset").addEventListener("click", (event) => {
+  event.preventDefault();
+  state = { ...stateFromURL(""), lat: state.lat, lng: state.lng, z: state.z };
+  filtersToForm(state.filters);
+  pushState();
+  refreshAll();
+});
+
+// Autocomplete: actors by any alias, places by any spelling, both from the API.
+const suggestActors = debounce(async (value) => {
+  if (value.length < 2) return;
+  try {
+    const data = await getJSON(`${config.api.actors}?${new URLSearchParams({ search: value, page_size: 10 })}`);
+    const list = document.getElementById("actor-options");
+    list.replaceChildren(...(data.results || data).map((a) => el("option", { value: a.name })));
+  } catch {
+    // Suggestions are a convenience: typing the name still filters.
+  }
+}, 200);
+document.getElementById("f-actor").addEventListener("input", (e) => suggestActors(e.target.value.trim()));
+
+let placeChoices = new Map();
+const suggestPlaces = debounce(async (value) => {
+  if (value.length < 2) return;
+  try {
+    const data = await getJSON(`${config.api.places}?${new URLSearchParams({ search: value, page_size: 10 })}`);
+    const results = data.results || data.features || data;
+    placeChoices = new Map();
+    const options = results.map((p) => {
+      const props = p.properties || p;
+      const label = `${props.name} (${[props.admin1, props.country].filter(Boolean).join(", ")})`;
+      placeChoices.set(label, String(p.id ?? props.id));
+      return el("option", { value: label });
+    });
+    document.getElementById("place-options").replaceChildren(...options);
+  } catch {
+    // As above.
+  }
+}, 200);
+const placeName = document.getElementById("f-place-name");
+placeName.addEventListener("input", (e) => {
+  const value = e.target.value.trim();
+  if (placeChoices.has(value)) {
+    document.getElementById("f-place").value = placeChoices.get(value);
+    onFiltersChanged();
+  } else if (!value && document.getElementById("f-place").value) {
+    document.getElementById("f-place").value = "";
+    onFiltersChanged();
+  } else suggestPlaces(value);
+});
+
+document.getElementById("clear-selection").addEventListener("click", () => {
+  state.sel_from = "";
+  state.sel_to = "";
+  pushState();
+  refreshAll();
+});
+
+document.getElementById("tl-bbox").checked = state.tl_bbox;
+document.getElementById("tl-bbox").addEventListener("change", (e) => {
+  state.tl_bbox = e.target.checked;
+  pushState();
+  refreshTimeline();
+});
+
+moreButton.addEventListener("click", () => refreshList({ append: true }));
+
+document.getElementById("copy-link").addEventListener("click", async (event) => {
+  try {
+    await navigator.clipboard.writeText(window.location.href);
+    event.target.textContent = "Link copied";
+  } catch {
+    event.target.textContent = "Copy the address bar";
+  }
+  setTimeout(() => (event.target.textContent = "Copy link"), 2500);
+});
+
+window.addEventListener("popstate", () => {
+  state = stateFromURL();
+  filtersToForm(state.filters);
+  document.getElementById("tl-bbox").checked = state.tl_bbox;
+  if (atlasMap && state.lat !== null && state.z !== null) {
+    moving = true;
+    atlasMap.map.setView([state.lat, state.lng], state.z, { animate: false });
+    moving = false;
+  }
+  refreshAll();
+});
+
+// ---- new incidents -------------------------------------------------------------------------------------------
+
+async function poll() {
+  if (document.hidden) return;
+  const params = apiParams(state, { extra: { format: "geojson", updated_since: pollSince, page_size: 200 } });
+  try {
+    const page = await getJSON(`${config.api.incidents}?${params}`);
+    const fresh = (page.features || []).filter((f) => Number(f.id ?? f.properties.id) > seenMaxId);
+    if (fresh.length) {
+      const button = document.getElementById("show-new");
+      button.textContent = `${fresh.length}${page.next ? "+" : ""} new incident${fresh.length === 1 ? "" : "s"} — show`;
+      document.getElementById("new-notice").hidden = false;
+    }
+  } catch {
+    // Polling is best effort; the next round tries again.
+  }
+}
+document.getElementById("show-new").addEventListener("click", () => {
+  document.getElementById("new-notice").hidden = true;
+  pollSince = new Date().toISOString();
+  refreshAll();
+});
+setInterval(poll, (config.poll_seconds || 60) * 1000);
+
+// ---- start ---------------------------------------------------------------------------------------------------
+
+timeline = new Timeline(document.getElementById("timeline"), config, {
+  onBrush(from, to) {
+    state.sel_from = from || "";
+    state.sel_to = to || "";
+    pushState();
+    refreshAll({ timelineToo: false });
+  },
+});
+
+function start(map) {
+  atlasMap = new IncidentMap(map, config, { statusEl });
+  if (state.lat !== null && state.lng !== null && state.z !== null) {
+    map.setView([state.lat, state.lng], state.z, { animate: false });
+  }
+  let lastView = viewKey(map);
+  map.on("moveend", () => {
+    if (moving) return;
+    const c = map.getCenter();
+    state.lat = c.lat;
+    state.lng = c.lng;
+    state.z = map.getZoom();
+    // Panning replaces the history entry: back should undo a filter, not every drag.
+    pushState({ replace: true });
+    const key = viewKey(map);
+    if (key === lastView) return;
+    lastView = key;
+    updateExports();
+    track(refreshMap());
+    track(refreshList());
+    if (state.tl_bbox) track(refreshTimeline());
+  });
+  window.atlas = { map, incidentMap: atlasMap, state: () => state };
+  refreshAll();
+}
+
+if (window.leafletmapmap) start(window.leafletmapmap);
+else window.addEventListener("map:init", (event) => start(event.detail.map), { once: true });
