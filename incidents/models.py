@@ -139,6 +139,8 @@ class Article(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         FETCHED = "fetched", "Fetched"
+        # Claimed by a worker (a conditional UPDATE), so two workers never process one article at once.
+        PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
 

@@ -454,9 +454,10 @@ def article_save_text(
     return article
 
 
-def article_mark_processed(*, article_id: int) -> None:
+def article_mark_processed(*, article_id: int, note: str = "") -> None:
+    """Done; `note` keeps what was read but not recorded (an incident without a date), for a curator to see."""
     Article.objects.filter(pk=article_id).update(
-        status=Article.Status.PROCESSED, error="", processed_at=timezone.now(), updated_at=timezone.now()
+        status=Article.Status.PROCESSED, error=note[:5000], processed_at=timezone.now(), updated_at=timezone.now()
     )
 
 

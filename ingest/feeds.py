@@ -1,0 +1,84 @@
+"""RSS and Atom feeds: parse with feedparser, one FeedEntry per item with its own date and its text."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import feedparser
+
+from .text import clean_text, fragment_to_text
+
+# A summary shorter than this is a teaser: the article page is fetched for the full text.
+FULL_TEXT_MIN_CHARS = 600
+
+
+class FeedError(ValueError):
+    """The document is not a feed, or is too broken to read any item from."""
+
+
+@dataclass
+class FeedEntry:
+    url: str
+    title: str
+    published: dt.datetime | None
+    text: str  # empty when the feed carries only a teaser; the page is fetched then
+    guid: str = ""
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    entries: list[FeedEntry]
+    warning: str = ""  # feedparser's complaint about a feed it could still read
+
+
+def _entry_datetime(entry) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            # feedparser normalises to a UTC struct_time.
+            return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+    return None
+
+
+def _entry_text(entry) -> str:
+    contents = [c.get("value", "") for c in entry.get("content") or [] if c.get("value")]
+    if contents:
+        return fragment_to_text(max(contents, key=len))
+    summary = fragment_to_text(entry.get("summary", "") or "")
+    return summary if len(summary) >= FULL_TEXT_MIN_CHARS else ""
+
+
+def parse_feed(data: bytes | str, *, base_url: str = "") -> ParsedFeed:
+    """Parse a feed document. Raises FeedError when nothing usable is in it."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not data.strip():
+        raise FeedError("The feed is empty")
+    # Sanitising and URI resolution cost most of feedparser's time; we keep text only and resolve links ourselves.
+    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None,
+                              sanitize_html=False, resolve_relative_uris=False)  # fmt: skip
+    warning = ""
+    if parsed.get("bozo"):
+        warning = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+    if not parsed.entries:
+        if parsed.get("bozo") or not parsed.get("version"):
+            raise FeedError(f"Not a readable feed ({warning or 'no feed elements'})")
+        return ParsedFeed(title=parsed.feed.get("title", ""), entries=[], warning=warning)
+    entries = []
+    for entry in parsed.entries:
+        url = (entry.get("link") or "").strip()
+        guid = (entry.get("id") or "").strip()
+        if not url and guid.startswith(("http://", "https://")):
+            url = guid
+        if url and base_url:
+            url = urljoin(base_url, url)
+        title = clean_text(fragment_to_text(entry.get("title", "") or "")).split("\n")[0]
+        text = _entry_text(entry)
+        if not url and not text:
+            continue  # nothing to fetch and nothing to read
+        entries.append(FeedEntry(url=url, title=title, published=_entry_datetime(entry), text=text, guid=guid))
+    return ParsedFeed(title=parsed.feed.get("title", ""), entries=entries, warning=warning)

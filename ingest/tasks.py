@@ -1,0 +1,194 @@
+"""Celery tasks: small, taking ids, idempotent. poll_due_sources (beat) -> poll_source -> process_article."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import Actor, Article, Place, Source
+
+from . import extract
+from .feeds import FeedError, parse_feed
+from .fetch import FEED_TYPES, HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
+from .merge import merge_extraction
+from .text import TextError, content_hash, looks_like_html, parse_html, parse_plain
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 4
+_RETRY = {
+    "autoretry_for": (TransientFetchError,),
+    "retry_backoff": 5,  # 5, 10, 20, 40 s (+ jitter)
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": MAX_RETRIES,
+    "acks_late": True,
+}
+_gazetteer_state = None
+
+
+def _refresh_extractor_if_stale() -> None:
+    """Drop the extractor's in-process index when a curator (in another process) changed places or actors."""
+    global _gazetteer_state
+    state = (
+        Place.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
+        Actor.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
+    )
+    if _gazetteer_state is not None and state != _gazetteer_state:
+        extract.reset_caches()
+    _gazetteer_state = state
+
+
+def _error_text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, FetchError | TextError | FeedError) else f"{type(exc).__name__}: {exc}"
+
+
+def _queue_article(article_id: int) -> None:
+    process_article.delay_on_commit(article_id)
+
+
+def ingest_article(article: Article) -> dict:
+    """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure."""
+    if article.url and not article.text.strip():
+        page = fetch(article.url, accept=HTML_TYPES)
+        raw = page.text()
+        parsed = (
+            parse_html(raw, url=page.url)
+            if page.content_type != "text/plain" or looks_like_html(raw)
+            else parse_plain(raw)
+        )
+        saved = services.article_save_text(
+            article=article,
+            title=parsed.title,
+            text=parsed.text,
+            content_hash=content_hash(parsed.text),
+            published=parsed.published,
+            final_url=canonical_url(page.url),
+        )
+        if saved is None:
+            return {"duplicate": True}
+        article = saved
+    elif looks_like_html(article.text):
+        # Pasted or submitted HTML: read it as a page so that markup never reaches extraction.
+        parsed = parse_html(article.text, url=article.url or None)
+        saved = services.article_save_text(
+            article=article,
+            title=parsed.title,
+            text=parsed.text,
+            content_hash=content_hash(parsed.text),
+            published=parsed.published,
+        )
+        if saved is None:
+            return {"duplicate": True}
+        article = saved
+    if not article.text.strip():
+        raise TextError("The article has no text and no URL to fetch it from")
+    _refresh_extractor_if_stale()
+    extraction = extract.extract_article(
+        title=article.title, text=article.text, published=article.published.date() if article.published else None
+    )
+    result = merge_extraction(article=article, extraction=extraction)
+    return {
+        "created": len(result.created),
+        "matched": len(result.matched),
+        "skipped": len(result.skipped),
+        "unresolved": result.unresolved,
+    }
+
+
+@shared_task(bind=True, **_RETRY)
+def process_article(self, article_id: int, force: bool = False) -> dict:
+    """Process one article. Claims it first; a second delivery while another worker holds it does nothing."""
+    if not services.article_claim(article_id=article_id, force=force or self.request.retries > 0):
+        return {"skipped": "not claimable (already processed, being processed, or gone)"}
+    article = Article.objects.get(pk=article_id)
+    try:
+        return ingest_article(article)
+    except TransientFetchError as exc:
+        last = self.request.retries >= MAX_RETRIES
+        logger.warning("Article %s: %s (%s)", article_id, exc, "giving up" if last else "will retry")
+        services.article_mark_failed(article_id=article_id, error=_error_text(exc), will_retry=not last)
+        if last:
+            return {"failed": _error_text(exc)}
+        raise
+    except SoftTimeLimitExceeded:
+        services.article_mark_failed(article_id=article_id, error="Took longer than the task time limit")
+        logger.error("Article %s: time limit", article_id)
+        return {"failed": "time limit"}
+    except Exception as exc:  # bad input must never crash the worker; the article keeps its error for a retry
+        logger.exception("Article %s failed", article_id)
+        services.article_mark_failed(article_id=article_id, error=_error_text(exc))
+        return {"failed": _error_text(exc)}
+
+
+def poll(source: Source) -> dict:
+    """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure."""
+    if source.kind == Source.Kind.PAGE:
+        article, created = services.article_create_or_get(url=canonical_url(source.url), source=source)
+        if created:
+            _queue_article(article.pk)
+        services.source_record_poll(source_id=source.pk)
+        return {"new": int(created)}
+    response = fetch(source.url, accept=FEED_TYPES, etag=source.etag, last_modified=source.last_modified)
+    if response.not_modified:
+        services.source_record_poll(source_id=source.pk)
+        return {"new": 0, "not_modified": True}
+    feed = parse_feed(response.content, base_url=response.url)
+    new = 0
+    for entry in feed.entries:
+        url = canonical_url(entry.url) if entry.url else ""
+        article, created = services.article_create_or_get(
+            url=url,
+            title=entry.title,
+            text=entry.text,
+            published=entry.published,
+            source=source,
+            content_hash=content_hash(entry.text) if entry.text else None,
+        )
+        if created:
+            new += 1
+            _queue_article(article.pk)
+    services.source_record_poll(source_id=source.pk, etag=response.etag, last_modified=response.last_modified, error="")
+    if feed.warning:
+        logger.info("Feed %s read despite: %s", source.url, feed.warning)
+    return {"new": new, "entries": len(feed.entries)}
+
+
+@shared_task(bind=True, **_RETRY)
+def poll_source(self, source_id: int, force: bool = False) -> dict:
+    if self.request.retries == 0 and not services.source_claim_poll(source_id=source_id, force=force):
+        return {"skipped": "not due"}
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return {"skipped": "gone"}
+    try:
+        return poll(source)
+    except TransientFetchError as exc:
+        services.source_record_poll(source_id=source_id, error=_error_text(exc))
+        if self.request.retries >= MAX_RETRIES:
+            return {"failed": _error_text(exc)}
+        raise
+    except Exception as exc:  # a broken feed is recorded on the source; the next tick tries again
+        logger.warning("Source %s (%s) failed: %s", source_id, source.url, _error_text(exc))
+        services.source_record_poll(source_id=source_id, error=_error_text(exc))
+        return {"failed": _error_text(exc)}
+
+
+@shared_task(acks_late=True)
+def poll_due_sources() -> int:
+    """Beat's entry point: queue a poll for every active source whose interval has passed."""
+    now = timezone.now()
+    queued = 0
+    for source in Source.objects.filter(active=True).only("pk", "last_polled_at", "poll_interval_minutes"):
+        due = source.last_polled_at is None or (
+            (now - source.last_polled_at).total_seconds() >= source.poll_interval_minutes * 60
+        )
+        if due:
+            poll_source.delay(source.pk)
+            queued += 1
+    return queued

@@ -1,0 +1,189 @@
+"""Merging extracted incidents into the domain; the extractions are built by hand so each rule is pinned alone."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from incidents.models import Incident, IncidentActor, IncidentSource, UnresolvedPlace
+from ingest.merge import date_window, merge_extraction
+from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
+from tests.factories import ActorFactory, ArticleFactory, IncidentFactory, PlaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kirkuk():
+    return PlaceFactory(name="Kirkuk", point=Point(44.3922, 35.4681, srid=4326))
+
+
+@pytest.fixture
+def bashir():
+    # About 18 km south of Kirkuk.
+    return PlaceFactory(name="Bashir", point=Point(44.34, 35.31, srid=4326))
+
+
+@pytest.fixture
+def mosul():
+    return PlaceFactory(name="Mosul", admin1="Nineveh", point=Point(43.13, 36.34, srid=4326))
+
+
+@pytest.fixture
+def actors():
+    return ActorFactory(name="Islamic State"), ActorFactory(name="Popular Mobilization Forces")
+
+
+def found(place):
+    return FoundPlace(
+        name=place.name, place_id=place.pk, canonical=place.name, lat=place.point.y, lon=place.point.x,
+        country=place.country, admin1=place.admin1, kind=place.kind,
+    )  # fmt: skip
+
+
+def report(place, *, day=dt.date(2016, 3, 14), precision="day", fatalities=None, actors=(), event=None, **kw):
+    event_type, sub = event or ("battles", "armed_clash")
+    return ExtractedIncident(
+        event_type=event_type, sub_event_type=sub, date=day, date_precision=precision,
+        place=found(place) if place else None, geo_precision="exact", actors=list(actors), fatalities=fatalities,
+        evidence=kw.pop("evidence", f"Fighting in {place.name if place else 'Iraq'}, {fatalities} killed."), **kw,
+    )  # fmt: skip
+
+
+def test_a_new_report_becomes_an_incident_with_its_place_actors_and_evidence(kirkuk, actors):
+    article = ArticleFactory()
+    result = merge_extraction(
+        article=article,
+        extraction=Extraction(incidents=[report(kirkuk, fatalities=3, actors=["Islamic State", "Unknown group"])]),
+    )
+    incident = Incident.objects.get(pk=result.created[0])
+    assert (incident.location_name, incident.country, incident.fatalities) == ("Kirkuk", "IQ", 3)
+    assert incident.point.equals(kirkuk.point)
+    assert [(link.actor.name, link.role) for link in incident.actor_links.all()] == [("Islamic State", 1)]
+    assert incident.source_links.get().evidence == "Fighting in Kirkuk, 3 killed."
+    article.refresh_from_db()
+    assert article.status == "processed"
+
+
+def test_running_the_same_article_twice_adds_nothing(kirkuk, actors):
+    article = ArticleFactory()
+    extraction = Extraction(incidents=[report(kirkuk, fatalities=3, actors=["Islamic State"])])
+    first = merge_extraction(article=article, extraction=extraction)
+    second = merge_extraction(article=article, extraction=extraction)
+    assert second.created == [] and second.matched == first.created
+    assert Incident.objects.count() == 1 and IncidentSource.objects.count() == 1
+    assert IncidentActor.objects.count() == 1
+
+
+def test_the_same_incident_twice_in_one_article_is_one_incident_with_both_sentences(kirkuk):
+    article = ArticleFactory()
+    merge_extraction(
+        article=article,
+        extraction=Extraction(
+            incidents=[
+                report(kirkuk, fatalities=3, evidence="Three soldiers died near Kirkuk."),
+                report(kirkuk, fatalities=4, evidence="A fourth soldier later died of his wounds."),
+            ]
+        ),
+    )
+    incident = Incident.objects.get()
+    link = incident.source_links.get()
+    assert "Three soldiers" in link.evidence and "fourth soldier" in link.evidence
+    assert incident.fatalities == 4
+
+
+def test_a_second_outlet_nearby_on_the_next_day_becomes_a_second_source_with_a_casualty_range(kirkuk, bashir, actors):
+    merge_extraction(article=ArticleFactory(), extraction=Extraction(incidents=[report(bashir, fatalities=15)]))
+    second = merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, day=dt.date(2016, 3, 15), fatalities=20)]),
+    )
+    incident = Incident.objects.get()
+    assert second.matched == [incident.pk]
+    assert (incident.fatalities_low, incident.fatalities, incident.fatalities_high) == (15, 20, 20)
+    assert incident.source_links.count() == 2
+    assert incident.place.name == "Bashir"  # the first, more precise report keeps its place
+
+
+def test_reports_far_apart_in_space_or_time_or_of_another_kind_stay_apart(kirkuk, mosul):
+    merge_extraction(article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk)]))
+    merge_extraction(article=ArticleFactory(), extraction=Extraction(incidents=[report(mosul)]))
+    merge_extraction(
+        article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, day=dt.date(2016, 3, 20))])
+    )
+    merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, event=("protests", "peaceful_protest"))]),
+    )
+    assert Incident.objects.count() == 4
+
+
+def test_reports_naming_different_actors_stay_apart(kirkuk):
+    ActorFactory(name="Peshmerga"), ActorFactory(name="Islamic State"), ActorFactory(name="Asaib Ahl al-Haq")
+    merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, actors=["Islamic State", "Peshmerga"])]),
+    )
+    merge_extraction(
+        article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, actors=["Asaib Ahl al-Haq"])])
+    )
+    assert Incident.objects.count() == 2
+
+
+def test_a_member_group_matches_its_umbrella_organisation(kirkuk):
+    pmf = ActorFactory(name="Popular Mobilization Forces")
+    kh = ActorFactory(name="Kataib Hezbollah", parent=pmf)
+    assert kh.parent == pmf
+    merge_extraction(article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, actors=[pmf.name])]))
+    merge_extraction(article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, actors=[kh.name])]))
+    assert Incident.objects.count() == 1
+
+
+def test_a_day_inside_a_month_matches_the_month_and_sharpens_the_date(kirkuk):
+    merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, day=dt.date(2016, 3, 1), precision="month")]),
+    )
+    merge_extraction(
+        article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, day=dt.date(2016, 3, 21))])
+    )
+    incident = Incident.objects.get()
+    assert (incident.date, incident.date_precision) == (dt.date(2016, 3, 21), "day")
+
+
+def test_a_curator_locked_incident_gains_a_source_but_keeps_its_values(kirkuk):
+    locked = IncidentFactory(place=kirkuk, fatalities=3, curator_locked=True, status="verified")
+    result = merge_extraction(
+        article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, fatalities=40)])
+    )
+    locked.refresh_from_db()
+    assert result.matched == [locked.pk]
+    assert (locked.fatalities, locked.fatalities_high, locked.status) == (3, None, "verified")
+    assert locked.source_links.count() == 1
+
+
+def test_an_undated_incident_takes_the_publication_date_or_is_noted_on_the_article(kirkuk):
+    dated = ArticleFactory(published=dt.datetime(2020, 1, 3, tzinfo=dt.UTC))
+    merge_extraction(article=dated, extraction=Extraction(incidents=[report(kirkuk, day=None, precision="month")]))
+    assert Incident.objects.get().date == dt.date(2020, 1, 3)
+    undated = ArticleFactory(published=None)
+    result = merge_extraction(article=undated, extraction=Extraction(incidents=[report(kirkuk, day=None)]))
+    undated.refresh_from_db()
+    assert result.skipped and "no publication date" in undated.error and undated.status == "processed"
+
+
+def test_unresolved_place_names_are_counted_once_per_article_with_an_example():
+    first, second = ArticleFactory(), ArticleFactory()
+    mention = UnresolvedMention(name="Qaryat Zuhayr", sentence="the village of Qaryat Zuhayr was shelled")
+    for article in (first, first, second):
+        merge_extraction(article=article, extraction=Extraction(unresolved=[mention]))
+    unresolved = UnresolvedPlace.objects.get()
+    assert unresolved.mention_count == 2
+    assert unresolved.example == "the village of Qaryat Zuhayr was shelled"
+    assert set(unresolved.articles.all()) == {first, second}
+
+
+def test_date_windows_follow_the_precision():
+    assert date_window(dt.date(2021, 2, 10), "month") == (dt.date(2021, 2, 1), dt.date(2021, 2, 28))
+    assert date_window(dt.date(2021, 2, 10), "year") == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert date_window(dt.date(2021, 2, 10), "day") == (dt.date(2021, 2, 9), dt.date(2021, 2, 11))
