@@ -1,19 +1,305 @@
 """Extraction: places, incidents, actors, casualties and dates from one article's text.
 
-Pure: reads the gazetteer and the actor table through an in-process cached index, never writes.
+Pure: reads the gazetteer and the actor table through an in-process cached index (ingest.gazetteer_index), never
+writes. Rule-based on purpose: trigger lexicons, a gazetteer trie and context cues, no statistical model (the
+English spaCy models are not installable here and the small re-upload mistakes Iraqi towns for people).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass, field
 
-from .types import Extraction
+from . import gazetteer_index
+from .dates import DatePhrase, find_dates
+from .events import CAPTION, Trigger, best_trigger, is_realis
+from .gazetteer_index import Token, Trie, tokenize
+from .geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
+from .numbers import casualties
+from .types import ExtractedIncident, Extraction
+
+COUNTRIES = {"IQ", "SY"}
+# How old an event may be, against the publication date, before it is history rather than news.
+BACKGROUND_DAYS = 45
+MERGE_KM = 60.0
+
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Col|Gen|Lt|Sgt|Capt|Maj|Brig|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    r"Gov|Sen|Rep|Prof|Jr|Sr|vs|etc|approx)|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
+)
+_SENT_END = re.compile(r"[.!?]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9])")
+_SKIP_SENTENCE = re.compile(r"^\s*(?:read more|see also|related|source|by|share|photo|click here)\b", re.I)
 
 
 def reset_caches() -> None:
     """Drops the in-process gazetteer and actor index (call after the Place or Actor tables change)."""
+    gazetteer_index.reset()
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each sentence; a blank line or a line break ends a paragraph."""
+    out = []
+    for para_no, pm in enumerate(re.finditer(r"[^\n]+", text)):
+        para, base = pm.group(), pm.start()
+        start = 0
+        for m in _SENT_END.finditer(para):
+            if _ABBREV.search(para[: m.start() + 1]):
+                continue
+            out.append((offset + base + start, offset + base + m.start() + 1, para_no))
+            start = m.end()
+        if para[start:].strip():
+            out.append((offset + base + start, offset + base + len(para.rstrip()), para_no))
+    return out
+
+
+@dataclass
+class _Draft:
+    trigger: Trigger
+    sentence_no: int
+    paragraph: int
+    mention: Mention | None
+    geo_precision: str
+    date: dt.date | None
+    date_precision: str
+    background: bool
+    actors: list[str] = field(default_factory=list)
+    fatalities: int | None = None
+    injured: int | None = None
+    missing: int | None = None
+    evidence: list[str] = field(default_factory=list)
+
+    def take_casualties(self, cas) -> None:
+        self.fatalities = self.fatalities if self.fatalities is not None else cas.fatalities
+        self.injured = self.injured if self.injured is not None else cas.injured
+        self.missing = self.missing if self.missing is not None else cas.missing
+
+
+def _actors(sentence: str, tokens: list[Token], trie: Trie) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(tokens):
+        hit = trie.match_at(tokens, i)
+        if not hit:
+            i += 1
+            continue
+        length, entries = hit
+        surface = sentence[tokens[i].start : tokens[i + length - 1].end].replace(".", "")
+        for e in entries:
+            if e.exact and surface != e.exact:
+                continue
+            found.append((tokens[i].start, e.name))
+            break
+        i += length
+    return found
+
+
+def _order_actors(sentence: str, found: list[tuple[int, str]], trigger: Trigger) -> list[str]:
+    """Actor 1 is the one who acts: named before the trigger, or after "by"/"from" in a passive."""
+    names = []
+    for _, name in sorted(found):
+        if name not in names:
+            names.append(name)
+    agents = [
+        name for pos, name in found if re.search(r"\b(?:by|from)\s+(?:the\s+)?$", sentence[max(0, pos - 12) : pos])
+    ]
+    for name in reversed(agents):
+        names.remove(name)
+        names.insert(0, name)
+    return names
+
+
+def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: Trigger) -> list[tuple[Mention, str]]:
+    """The places where the event happened (not the reference points "north of Baghdad" or a route's ends)."""
+    scored = []
+    for m in mentions:
+        rel_start = m.start - s_start
+        before = sentence[max(0, rel_start - 50) : rel_start]
+        after = sentence[m.end - s_start : m.end - s_start + 30]
+        # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
+        if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):
+            continue
+        near = bool(NEAR.search(before))
+        if re.search(r"\b(?:from|to)\s+(?:the\s+)?$", before, re.I) and re.search(
+            r"\b(?:travel+ing|moving|driving|heading|en route|on their way|fled)\b", sentence, re.I
+        ):
+            continue
+        score = 0.0
+        if re.search(r"\b(?:in|at|on|into|inside|near|outside|of|targeting|targeted)\s+(?:the\s+)?$", before, re.I):
+            score += 2
+        if near:
+            score += 1.5
+        if rel_start > trigger.start:
+            score += 1
+        score -= abs(rel_start - trigger.start) / 400
+        if m.entry.kind == "admin_area":
+            score -= 1.5
+        precision = "near" if near else ("admin" if m.entry.kind == "admin_area" else "exact")
+        locative = bool(re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\band\s+$", before, re.I)) or bool(
+            re.match(r"^\s+(?:and|areas?)\b", after)
+        )
+        scored.append((score, m, precision, locative))
+    if not scored:
+        return []
+    scored.sort(key=lambda t: -t[0])
+    # One event per location, as ACLED codes it: "convoys were hit in Nasiriyah and Samawah" is two events.
+    locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
+    distinct = []
+    for m, p in sorted(locatives, key=lambda t: t[0].start):
+        if all(km(m.entry, o.entry) > 15 for o, _ in distinct):
+            distinct.append((m, p))
+    if len(distinct) >= 2:
+        return distinct
+    return [(scored[0][1], scored[0][2])]
+
+
+def _event_date(dates: list[DatePhrase], trigger: Trigger, published: dt.date | None) -> tuple[DatePhrase | None, bool]:
+    """The date phrase nearest the trigger, and whether the sentence frames the event as history."""
+    usable = [d for d in dates if not d.span]
+    history = any(d.span and d.precision == "year" for d in dates)
+    if not usable:
+        return None, history
+    best = min(usable, key=lambda d: abs(d.start - trigger.start))
+    return best, history
+
+
+def _is_background(phrase: DatePhrase | None, published: dt.date | None, history: bool) -> bool:
+    if history:
+        return True
+    if phrase is None or phrase.date is None:
+        return False
+    if published is None:
+        return False
+    if phrase.precision == "year":
+        return phrase.date.year < published.year
+    return (published - phrase.date).days > BACKGROUND_DAYS
 
 
 def extract_article(*, title: str, text: str, published: dt.date | None) -> Extraction:
     """Finds the places an article names and the incidents it reports."""
-    return Extraction()
+    title = (title or "").strip()
+    text = text or ""
+    full = f"{title}\n\n{text}" if title else text
+    body_offset = len(full) - len(text)
+    place_trie = gazetteer_index.place_trie()
+    actor_trie = gazetteer_index.actor_trie()
+
+    tokens = tokenize(full)
+    people = person_surnames(full, tokens)
+    mentions = find_mentions(full, tokens, place_trie, people)
+    resolve(mentions, full)
+    located = [m for m in mentions if not m.person and m.entry is not None and m.entry.country in COUNTRIES]
+
+    result = Extraction()
+    seen: set[int] = set()
+    for m in located:
+        if m.entry.place_id not in seen:
+            seen.add(m.entry.place_id)
+            result.places.append(m.found(-body_offset if m.start >= body_offset else None))
+    result.unresolved = unresolved(full, mentions)
+
+    drafts: list[_Draft] = []
+    sentences = split_sentences(text, body_offset)
+    caption_paragraphs = {p for s, e, p in sentences if CAPTION.search(full[s:e])}
+    last_dates: tuple[int, DatePhrase] | None = None
+    for no, (s_start, s_end, para) in enumerate(sentences):
+        sentence = full[s_start:s_end]
+        if para in caption_paragraphs or _SKIP_SENTENCE.match(sentence):
+            continue
+        dates = find_dates(sentence, published)
+        cas = casualties(sentence)
+        trigger = best_trigger(sentence)
+        previous = drafts[-1] if drafts else None
+        if trigger is None:
+            if cas.any() and previous is not None and no - previous.sentence_no <= 2:
+                previous.take_casualties(cas)
+                previous.evidence.append(sentence)
+            if [d for d in dates if not d.span]:
+                last_dates = (para, [d for d in dates if not d.span][0])
+            continue
+        phrase, history = _event_date(dates, trigger, published)
+        if not is_realis(sentence, trigger, phrase is not None, cas.any()):
+            continue
+        s_mentions = [m for m in located if s_start <= m.start < s_end]
+        picks = _pick_places(sentence, s_start, s_mentions, trigger)
+        s_tokens = tokenize(sentence)
+        actors = _order_actors(sentence, _actors(sentence, s_tokens, actor_trie), trigger)
+
+        if phrase is None and last_dates is not None and last_dates[0] == para:
+            phrase = last_dates[1]
+        if phrase is not None:
+            last_dates = (para, phrase)
+        background = _is_background(phrase, published, history)
+        if phrase is not None:
+            date, precision = phrase.date, phrase.precision
+        else:
+            date, precision = published, "week"
+
+        # A follow-up sentence about the same event (same kind, nearby place or none) joins the incident.
+        if (
+            previous is not None
+            and no - previous.sentence_no <= 2
+            and len(picks) <= 1
+            and (previous.trigger.event_type == trigger.event_type or trigger.rank >= 10)
+            and (not picks or previous.mention is None or km(picks[0][0].entry, previous.mention.entry) <= MERGE_KM)
+            and (phrase is None or previous.date is None or date is None or abs((previous.date - date).days) <= 2)
+            and background == previous.background
+        ):
+            previous.evidence.append(sentence)
+            previous.take_casualties(cas)
+            previous.sentence_no = no
+            for a in actors:
+                if a not in previous.actors:
+                    previous.actors.append(a)
+            if picks and (previous.mention is None or previous.geo_precision != "exact"):
+                previous.mention, previous.geo_precision = picks[0]
+            if trigger.rank < previous.trigger.rank and trigger.event_type == previous.trigger.event_type:
+                previous.trigger = trigger
+            continue
+
+        if not picks:
+            # The event's place is often named in the sentence before ("...near Makhmour. The coalition bombed").
+            before = [m for m in located if m.start < s_start and m.start >= body_offset]
+            prior = [
+                m for m in before if any(s <= m.start < e and p == para for s, e, p in sentences[max(0, no - 1) : no])
+            ]
+            picks = (
+                [(prior[-1], "exact" if prior[-1].entry.kind != "admin_area" else "admin")]
+                if prior
+                else [(None, "country")]
+            )
+        for mention, precision in picks:
+            d = _Draft(
+                trigger=trigger,
+                sentence_no=no,
+                paragraph=para,
+                mention=mention,
+                geo_precision=precision,
+                date=date,
+                date_precision=phrase.precision if phrase else "week",
+                background=background,
+                actors=list(actors),
+                evidence=[sentence],
+            )
+            if len(picks) == 1:
+                d.take_casualties(cas)
+            drafts.append(d)
+
+    for d in drafts:
+        result.incidents.append(
+            ExtractedIncident(
+                event_type=d.trigger.event_type,
+                sub_event_type=d.trigger.sub_event_type,
+                date=d.date,
+                date_precision=d.date_precision,
+                place=d.mention.found(-body_offset) if d.mention is not None else None,
+                geo_precision=d.geo_precision,
+                actors=d.actors,
+                fatalities=d.fatalities,
+                injured=d.injured,
+                missing=d.missing,
+                evidence=" ".join(d.evidence),
+                background=d.background,
+            )
+        )
+    return result

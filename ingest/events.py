@@ -1,0 +1,245 @@
+"""Event triggers: which ACLED event type and sub-type a sentence reports, and whether it reports one at all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from incidents.taxonomy import EventType as E
+from incidents.taxonomy import SubEventType as S
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_type: str
+    sub_event_type: str
+    start: int
+    end: int
+    rank: int  # lower wins when a sentence has several: the most specific means of violence decides
+
+
+def _p(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+ATTACK_VERB = (
+    r"(?:attack(?:ed|s|ing)?|str(?:uck|ike|ikes)|hit|fired|launched|land(?:ed)?|target(?:ed|"
+    r"ing)?|killed|kill|wounded|exploded|shelled|pounded|bombed)"
+)
+
+LEXICON: list[tuple[re.Pattern, str, str, int]] = [
+    (
+        _p(r"\bchemical (?:attack|weapons?|agents?)\b|\b(?:chlorine|sarin|mustard) gas\b"),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.CHEMICAL_WEAPON,
+        0,
+    ),
+    (
+        _p(
+            r"\bsuicide (?:car |truck |vest )?(?:bomb(?:s|er|ers|ing|ings)?|attack(?:s|er|ers)?|"
+            r"blast)\b|\bblew (?:himself|herself|themselves) up\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.SUICIDE_BOMB,
+        1,
+    ),
+    (
+        _p(
+            r"\b(?:ieds?|vbieds?|improvised explosive devices?|roadside (?:bomb|explosion|blast)s?|"
+            r"car bomb(?:s|ing|ings)?|"
+            r"truck bomb(?:s)?|(?:land ?)?mines? (?:exploded|blast|explosion)|landmines?|sticky bombs?|"
+            r"explosive devices?|bomb(?:s)? (?:exploded|went off|blast)|bomb blast|bombings?|"
+            r"(?:explosion|blast) (?:hit|struck|killed|ripped|targeted|rocked|tore))\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        2,
+    ),
+    (
+        _p(
+            r"\b(?:air ?strikes?|air raids?|aerial (?:bombardment|attacks?|strikes?)|drone (?:strikes?|attacks?)|"
+            r"(?:armed |explosive[- ]laden |suicide )?drones? (?:hit|struck|targeted|attacked|strike|equipped)|"
+            r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded)\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.AIR_DRONE_STRIKE,
+        3,
+    ),
+    (
+        _p(
+            r"\b(?:rocket (?:attacks?|fire)|rockets? (?:hit|struck|landed|fell|targeted|slammed|were fired)|"
+            r"(?:fired|launched|with) (?:\w+ )?(?:katyusha )?(?:rockets?|missiles?|mortars?)|katyushas?|"
+            r"mortar (?:attacks?|rounds?|shells?|fire)|shelling|shelled|artillery (?:fire|shelling|strikes?|attack)|"
+            r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?)\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.SHELLING_ARTILLERY_MISSILE_ATTACK,
+        4,
+    ),
+    (
+        _p(r"\b(?:hand )?grenades? (?:attack|was thrown|were thrown|hurled)|\bthrew (?:a )?(?:hand )?grenade\b"),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.GRENADE,
+        5,
+    ),
+    (_p(r"\b(?:raped|rape|sexual (?:violence|assault|abuse))\b"), E.VIOLENCE_AGAINST_CIVILIANS, S.SEXUAL_VIOLENCE, 6),
+    (
+        _p(
+            r"\b(?:kidnapp(?:ed|ing|ings)|abduct(?:ed|ion|ions|ing)|taken hostage|seized as hostages?|"
+            r"forcibly disappeared)\b"
+        ),
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.ABDUCTION_FORCED_DISAPPEARANCE,
+        7,
+    ),
+    (
+        _p(
+            r"\b(?:live ammunition|tear gas|water cannons?|opened fire on (?:the )?(?:protesters|"
+            r"demonstrators|crowds?)|"
+            r"fired (?:\w+ )?(?:at|on) (?:the )?(?:protesters|demonstrators))\b"
+        ),
+        E.PROTESTS,
+        S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        8,
+    ),
+    (
+        _p(
+            r"\b(?:rioters|riots?|rioting|angry mob|mob|stormed|torched|set fire to|vandali[sz]ed|"
+            r"protests? (?:have |has )?(?:become|turned) violent|attacked by demonstrators|"
+            r"with stones)\b"
+        ),
+        E.RIOTS,
+        S.VIOLENT_DEMONSTRATION,
+        9,
+    ),
+    (
+        _p(
+            r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|ambush(?:ed|es)?|skirmish(?:es)?|"
+            r"repelled|came under attack|under fire|fierce fighting|heavy fighting|"
+            r"fighting (?:continued|raged|broke out)|"
+            r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
+            r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
+            r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged|storm(?:ed)? the)\b"
+        ),
+        E.BATTLES,
+        S.ARMED_CLASH,
+        10,
+    ),
+    (
+        _p(
+            r"\b(?:recaptured|retook|took back|liberated|regained control|regained|"
+            r"ousted [\w ]{0,30} from|drove [\w ]{0,20} out)\b"
+        ),
+        E.BATTLES,
+        S.GOVERNMENT_REGAINS_TERRITORY,
+        11,
+    ),
+    (
+        _p(r"\b(?:seized|captured|overran|overrunning|took control of|fell to|fall of|swept through|overtook)\b"),
+        E.BATTLES,
+        S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+        12,
+    ),
+    (
+        _p(
+            r"\b(?:executed|massacred?|shot dead|gunned down|assassinated|murdered|beheaded|"
+            r"killed (?:\d+ |several |two |three )?civilians)\b"
+        ),
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.ATTACK,
+        13,
+    ),
+    (
+        _p(
+            r"\b(?:protest(?:s|ed|ing|ers)?|demonstrat(?:ors|ion|ions|ed|ing)|rall(?:y|ies|ied)|"
+            r"sit-ins?|marched|gathered in front of|blocked a (?:door|gate|road))\b"
+        ),
+        E.PROTESTS,
+        S.PEACEFUL_PROTEST,
+        14,
+    ),
+    (
+        _p(r"\b(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
+        E.STRATEGIC_DEVELOPMENTS,
+        S.ARRESTS,
+        15,
+    ),
+    (
+        _p(
+            r"\b(?:defused|dismantled (?:an? )?(?:bomb|ied|explosive)|intercepted (?:a |an |the |"
+            r"\w+ )?(?:drones?|rockets?|missiles?)|shot down (?:a |an |the )?drones?)\b"
+        ),
+        E.STRATEGIC_DEVELOPMENTS,
+        S.DISRUPTED_WEAPONS_USE,
+        16,
+    ),
+    (
+        _p(
+            r"\b(?:(?:militants|gunmen|attackers|fighters) (?:attacked|killed|shot|opened fire)|"
+            r"attacked|(?:an?|the) attack (?:on|against|in|at|that killed))\b"
+        ),
+        E.BATTLES,
+        S.ARMED_CLASH,
+        20,
+    ),
+]
+
+# Intentions, threats and hypotheticals: no event happened (yet).
+IRREALIS = _p(
+    r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|warn(?:ed|s|ing)?|vow(?:ed|s)?|pledg(?:ed|es)|will|would|could|might|"
+    r"plan(?:s|ned|ning)? to|intend(?:s|ed)?|ready to|urg(?:ed|es|ing)|call(?:ed|s|ing)? (?:on|"
+    r"for)|prepar(?:e|es|ing) to|"
+    r"if|unless|in order to|aim(?:s|ed)? to|seeking to|try(?:ing)? to|attempts? to)\b"
+)
+# Habitual and generic statements about a conflict, not a dated event.
+HABITUAL = _p(
+    r"\b(?:have long|has long|regularly|repeatedly|routinely|typically|usually|often|continue to|continues to|"
+    r"attacks (?:on|against) [\w .-]{0,40} continue|responsible for|claimed responsibility for (?:more than|over) \d|"
+    r"more than [\d,]+ attacks|over [\d,]+ attacks|numerous|series of|wave of|peaked|increased)\b"
+)
+# Verbs that tell that something did happen, outweighing a modal elsewhere in the sentence.
+REALIS = _p(
+    r"\b(?:was|were|has been|have been) (?:killed|wounded|injured|attacked|hit|struck|targeted|"
+    r"bombed|shelled|seized|captured)|"
+    r"came under|\bdied\b|killing|killed|wounding|injuring|exploded|went off|repelled|ambushed|clashed|bombed|"
+    r"took place|were reported|was reported|attacked (?:their|the|a)"
+)
+CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")
+
+
+def triggers(sentence: str) -> list[Trigger]:
+    found = []
+    for pattern, event, sub, rank in LEXICON:
+        for m in pattern.finditer(sentence):
+            # "to recapture", "to seize": an aim, not a deed.
+            if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and re.search(
+                r"\bto\s*$", sentence[: m.start()]
+            ):
+                continue
+            found.append(Trigger(str(event), str(sub), m.start(), m.end(), rank))
+    found.sort(key=lambda t: (t.rank, t.start))
+    return found
+
+
+def best_trigger(sentence: str) -> Trigger | None:
+    found = triggers(sentence)
+    if not found:
+        return None
+    best = found[0]
+    # Clashes, advances and the loss of a town together read as a battle over territory; keep the clash unless
+    # the territorial verb is the main news and no means of violence is named.
+    if best.event_type == E.PROTESTS and any(t.event_type == E.RIOTS for t in found):
+        best = next(t for t in found if t.event_type == E.RIOTS)
+    return best
+
+
+def is_realis(sentence: str, trigger: Trigger, has_date: bool, has_casualties: bool) -> bool:
+    """Did the sentence report something that happened, rather than a threat, an aim or a habit?"""
+    realis = bool(REALIS.search(sentence)) or has_casualties
+    before = sentence[: trigger.start]
+    irrealis = IRREALIS.search(before[-80:]) or IRREALIS.search(sentence[trigger.end : trigger.end + 25])
+    if irrealis and not (realis and (has_date or has_casualties)):
+        return False
+    if HABITUAL.search(sentence) and not (has_date or has_casualties):
+        return False
+    return realis or has_date

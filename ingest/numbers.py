@@ -1,0 +1,131 @@
+"""Casualty counts from a sentence: killed, injured and missing, from digits and number words."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+# text2num leaves vague quantities alone; ACLED codes "dozens" as 12 and "hundreds" as 100 (lower bounds).
+_VAGUE = [
+    (re.compile(r"\bhalf a dozen\b", re.I), "6"),
+    (re.compile(r"\b(?:a|one) dozen\b", re.I), "12"),
+    (re.compile(r"\bdozens\b", re.I), "12"),
+    (re.compile(r"\bscores\b(?= of)", re.I), "20"),
+    (re.compile(r"\bhundreds\b(?= of)", re.I), "100"),
+    (re.compile(r"\bthousands\b(?= of)", re.I), "1000"),
+]
+# "a U.S. Marine was killed", "killing a soldier": one person.
+_ONE = re.compile(
+    r"\b(?:a|an|one)\s+(?=(?:[\w.’'-]+\s+){0,4}?(?:was|has been|had been|is)\s+(?:killed|shot dead|wounded|injured)\b)",
+    re.I,
+)
+
+NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
+KILLED = r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|executed|beheaded|deaths|fatalities)"
+INJURED = r"(?:injured|wounded|wounding|hurt|injuries)"
+MISSING = r"(?:missing|unaccounted for|disappeared)"
+# Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
+_NOT_PEOPLE = re.compile(
+    r"^\s*(?:years?|days?|months?|weeks?|hours?|minutes?|km|kilomet(?:er|re)s?|miles?|metres?|meters?|percent|%|"
+    r"rockets?|missiles?|drones?|mortars?|shells?|seats?|attacks?|vehicles?|trucks?|cars?|houses?|homes?|times?|"
+    r"convoys?|bases?|strikes?|bombs?|tons?|dollars?|million|billion)\b",
+    re.I,
+)
+_MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
+# Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count.
+GAP = r"(?:[^\d;:!?()\u2013\u2014]|\[[^\]]*\]|\([^)]*\)){0,75}?"
+
+
+def _patterns(word: str) -> list[re.Pattern]:
+    return [
+        # "15 members have been killed", "six died", "31 people ... were injured", "90 wounded"
+        re.compile(QUAL + NUM + r"(?!\d)" + GAP + r"\b" + word + r"\b", re.I),
+        # "killing four", "killed 30 people", "death toll rose to 12", "injuring more than 150"
+        re.compile(
+            r"\b(?:"
+            + word.replace("killed", "kill(?:ed|ing|s)").replace("injured", "injur(?:ed|ing|es)")
+            + r"|left|leaving|toll (?:rose |climbed |reached |stood )?(?:to |of |at )?)\s+"
+            + QUAL
+            + NUM
+            + r"(?!\d)",
+            re.I,
+        ),
+    ]
+
+
+_KILLED_P = _patterns(KILLED)
+_INJURED_P = _patterns(INJURED)
+_MISSING_P = [re.compile(QUAL + NUM + r"(?!\d)" + GAP + r"\b" + MISSING + r"\b", re.I)]
+_BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.]{1,40}){2,})", re.I)
+
+
+def digitize(sentence: str) -> str:
+    text = sentence
+    for pattern, repl in _VAGUE:
+        text = pattern.sub(repl, text)
+    text = _ONE.sub("1 ", text)
+    with contextlib.suppress(ValueError, IndexError):
+        text = alpha2digit(text, "en", threshold=0)
+    return text
+
+
+def _is_count(text: str, m: re.Match) -> bool:
+    number_end = m.end(1)
+    before = text[: m.start(1)]
+    if _MONTHS.search(before[-12:]):
+        return False
+    if _NOT_PEOPLE.match(text[number_end:]):
+        return False
+    value = int(m.group(1).replace(",", ""))
+    # A bare four-digit number between 1900 and 2100 is a year, not a toll.
+    return not (1900 <= value <= 2100 and "," not in m.group(1))
+
+
+def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int] | None:
+    best = None
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            if _is_count(text, m):
+                if best is None or m.start() < best[1]:
+                    best = (int(m.group(1).replace(",", "")), m.start(), m.end())
+                break
+    return (best[0], best[2]) if best else None
+
+
+def _sum_breakdown(text: str, end: int, total: int) -> int:
+    """ "nearly 300 killed - 123 soldiers, 115 fighters and 57 civilians": the itemised sum is the firmer figure."""
+    m = _BREAKDOWN.match(text[end:])
+    if not m:
+        return total
+    parts = [int(n.replace(",", "")) for n in re.findall(NUM, m.group(1))]
+    subtotal = sum(parts)
+    return subtotal if len(parts) >= 2 and 0 < subtotal <= total * 1.2 else total
+
+
+@dataclass
+class Casualties:
+    fatalities: int | None = None
+    injured: int | None = None
+    missing: int | None = None
+
+    def any(self) -> bool:
+        return any(v is not None for v in (self.fatalities, self.injured, self.missing))
+
+
+def casualties(sentence: str) -> Casualties:
+    text = digitize(sentence)
+    out = Casualties()
+    killed = _first(text, _KILLED_P)
+    if killed:
+        out.fatalities = _sum_breakdown(text, killed[1], killed[0])
+    injured = _first(text, _INJURED_P)
+    if injured:
+        out.injured = injured[0]
+    missing = _first(text, _MISSING_P)
+    if missing:
+        out.missing = missing[0]
+    return out
