@@ -484,10 +484,10 @@ def _place_name_variants(name: str) -> list[str]:
 def place_search(*, q: str, limit: int = 20) -> QuerySet[Place]:
     """Places named `q` in any spelling, case and accents ignored; the most populous first, a sliced queryset.
 
-    Exact matches of a normalised name or alternate win, entries whose own name matches before those matched by an
-    alternate; only when nothing matches exactly do trigram-similar names (pg_trgm) come back, the closest first.
+    Exact matches of a normalised name or alternate win (among places of equal or unknown population, those whose own
+    name matches first); only when nothing matches exactly do trigram-similar names (pg_trgm) come back, closest first.
     """
-    from django.db.models import Case, When
+    from django.db.models import BooleanField, Case, When
     from django.db.models.expressions import RawSQL
 
     name = normalize_name(q or "")
@@ -496,10 +496,10 @@ def place_search(*, q: str, limit: int = 20) -> QuerySet[Place]:
     variants = _place_name_variants(name)
     exact = Place.objects.filter(search_names__overlap=variants)
     if exact.exists():
-        own_name = RawSQL(f"{_SQL_NORMALIZED_NAME} = ANY(%s)", (variants,))
+        own_name = RawSQL(f"{_SQL_NORMALIZED_NAME} = ANY(%s)", (variants,), output_field=BooleanField())
         return exact.annotate(
             match_rank=Case(When(own_name, then=Value(0)), default=Value(1), output_field=IntegerField())
-        ).order_by("match_rank", F("population").desc(nulls_last=True), "name", "pk")[:limit]
+        ).order_by(F("population").desc(nulls_last=True), "match_rank", "name", "pk")[:limit]
     similarity = RawSQL(
         "(SELECT max(similarity(s, %s)) FROM unnest(incidents_place.search_names) AS s)", (name,), FloatField()
     )

@@ -659,3 +659,89 @@ def source_record_poll(*, source_id: int, error: str = "", etag: str | None = No
     if last_modified is not None:
         changes["last_modified"] = last_modified[:100]
     Source.objects.filter(pk=source_id).update(**changes)
+
+
+# --- Gazetteer loading (gazetteer engineer): idempotent bulk upsert of Place rows on (origin, external_id) -----------
+
+PLACE_LOAD_FIELDS = (
+    "name",
+    "ascii_name",
+    "alternate_names",
+    "country",
+    "admin1",
+    "admin2",
+    "kind",
+    "feature_class",
+    "feature_code",
+    "population",
+    "geonames_id",
+    "coord_note",
+    "point",
+)
+
+
+def place_upsert_many(*, records: Iterable, batch_size: int = 1000, progress: bool = False) -> dict[str, int]:
+    """Create or update Place rows from incidents.gazetteer.PlaceRecord values, keyed on (origin, external_id).
+
+    Rows whose values already match are not written, so a second load changes nothing and adds no history. A row a
+    curator edited (its latest history entry has a user) is left as the curator made it. Returns the counts of
+    created, updated, unchanged and curator_kept rows.
+    """
+    from django.contrib.gis.geos import Point
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from tqdm import tqdm
+
+    records = list(records)
+    existing = {(p.origin, p.external_id): p for p in Place.objects.filter(origin__in={r.origin for r in records})}
+    to_create: list[Place] = []
+    changed: list[Place] = []
+    unchanged = 0
+    for record in tqdm(records, desc="places", unit="place", disable=not progress, leave=False):
+        values = {field: getattr(record, field) for field in PLACE_LOAD_FIELDS if field != "point"}
+        point = Point(record.lon, record.lat, srid=4326)
+        place = existing.get((record.origin, record.external_id))
+        if place is None:
+            place = Place(origin=record.origin, external_id=record.external_id, point=point, **values)
+            place.refresh_search_names()
+            to_create.append(place)
+            continue
+        same_point = round(place.point.x, 6) == record.lon and round(place.point.y, 6) == record.lat
+        if same_point and all(getattr(place, field) == value for field, value in values.items()):
+            unchanged += 1
+            continue
+        for field, value in values.items():
+            setattr(place, field, value)
+        place.point = point
+        changed.append(place)
+
+    curated_ids: set[int] = set()
+    if changed:
+        latest = (
+            Place.history.filter(id__in=[p.pk for p in changed])
+            .order_by("id", "-history_date", "-history_id")
+            .distinct("id")
+            .values_list("id", "history_user_id")
+        )
+        curated_ids = {pk for pk, user_id in latest if user_id is not None}
+    to_update = [p for p in changed if p.pk not in curated_ids]
+    now = timezone.now()
+    for place in to_update:
+        place.refresh_search_names()
+        place.updated_at = now
+    with transaction.atomic():
+        if to_create:
+            bulk_create_with_history(to_create, Place, batch_size=batch_size, default_change_reason="load_gazetteer")
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Place,
+                fields=[*PLACE_LOAD_FIELDS, "search_names", "updated_at"],
+                batch_size=batch_size,
+                default_change_reason="load_gazetteer",
+            )
+    return {
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": unchanged,
+        "curator_kept": len(curated_ids),
+    }
