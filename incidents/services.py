@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Article, Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
 
@@ -256,6 +257,8 @@ def place_save(*, place: Place) -> Place:
         old_point = None
         if place.pk is not None:
             old_point = Place.objects.filter(pk=place.pk).values_list("point", flat=True).first()
+        if not place.external_id and place.origin == Place.Origin.CURATED:
+            place.external_id = _curated_place_key(place)
         place.refresh_search_names()
         place.full_clean(exclude=["search_names"])
         place.save()
@@ -266,6 +269,23 @@ def place_save(*, place: Place) -> Place:
             country=place.country, admin1=place.admin1, updated_at=timezone.now()
         )
     return place
+
+
+def _curated_place_key(place: Place) -> str:
+    base = slugify(f"{place.country}-{place.name}")[:90] or "place"
+    key, n = base, 1
+    while Place.objects.filter(origin=place.origin, external_id=key).exclude(pk=place.pk).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def actor_save(*, actor: Actor) -> Actor:
+    """Save an actor with fresh normalised search names (its aliases are how extraction finds it)."""
+    actor.refresh_search_names()
+    actor.full_clean(exclude=["search_names"])
+    actor.save()
+    return actor
 
 
 # --- Article submission (API engineer): articles sent by tools through POST /api/v1/articles/ ---------------------

@@ -1,0 +1,396 @@
+"""Curation in Django admin: incidents (review, map, merge), the gazetteer and actors.
+
+Every write goes through incidents.services so that history, locking and tombstones happen the same way as in the
+API. Source, Article and UnresolvedPlace are registered by ingest/admin.py.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Actor, Incident, IncidentActor, IncidentSource, Place
+from .services import (
+    actor_save,
+    incident_merge,
+    incident_refresh_search,
+    incident_set_status,
+    incident_update,
+    place_save,
+)
+from .text import normalize_name
+
+# A merge of more than this many rows is almost certainly a "select all" by mistake.
+MERGE_LIMIT = 25
+
+
+def _count_of(model, field: str, counted_field: str = "pk"):
+    # A correlated count runs only for the rows on the page; a JOIN + GROUP BY would aggregate the whole table first.
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    counted = rows.annotate(n=models.Count(counted_field, distinct=True)).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+def _admin_link(obj, label: str | None = None) -> str:
+    try:
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return label or str(obj)
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+def _name_search(queryset, term: str, *, extra: Q | None = None):
+    """Match normalised names ("Arbil", "ḥawler", "al-Anbar"): any whole alternate name, or one that starts so."""
+    needle = normalize_name(term)
+    if not needle:
+        return queryset
+    prefix = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    table = queryset.model._meta.db_table
+    starts = RawSQL(
+        f'EXISTS (SELECT 1 FROM unnest("{table}"."search_names") AS n WHERE n LIKE %s)',
+        (prefix,),
+        output_field=models.BooleanField(),
+    )
+    condition = Q(search_names__contains=[needle]) | Q(starts)
+    if extra is not None:
+        condition |= extra
+    return queryset.filter(condition)
+
+
+# --- Incidents -------------------------------------------------------------------------------------------------------
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        # The gazetteer is small; DISTINCT over millions of incidents is not.
+        codes = Place.objects.order_by("country").values_list("country", flat=True).distinct()
+        names = {"IQ": "Iraq", "SY": "Syria"}
+        return [(code, names.get(code, code)) for code in codes if code]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    title = "province"
+    parameter_name = "admin1"
+
+    def lookups(self, request, model_admin):
+        places = Place.objects.exclude(admin1="")
+        country = request.GET.get("country")
+        if country:
+            places = places.filter(country=country)
+        return [(name, name) for name in places.order_by("admin1").values_list("admin1", flat=True).distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(admin1=self.value()) if self.value() else queryset
+
+
+class HasFatalitiesFilter(admin.SimpleListFilter):
+    title = "fatalities"
+    parameter_name = "has_fatalities"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Some killed"), ("no", "None killed"), ("unknown", "Not reported")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "yes":
+                return queryset.filter(fatalities__gt=0)
+            case "no":
+                return queryset.filter(fatalities=0)
+            case "unknown":
+                return queryset.filter(fatalities__isnull=True)
+        return queryset
+
+
+class IncidentActorInline(admin.TabularInline):
+    model = IncidentActor
+    autocomplete_fields = ["actor"]
+    extra = 0
+    verbose_name = "actor"
+    verbose_name_plural = "actors"
+
+
+class IncidentSourceInline(admin.StackedInline):
+    model = IncidentSource
+    fields = [("article", "article_link"), "evidence", "extracted_values"]
+    readonly_fields = ["article_link", "extracted_values"]
+    # Article's admin lives in ingest/; a raw id keeps this inline working whatever it registers.
+    raw_id_fields = ["article"]
+    extra = 0
+    verbose_name = "source"
+    verbose_name_plural = "sources (articles with their evidence)"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
+
+    @admin.display(description="article")
+    def article_link(self, obj):
+        if not obj.pk:
+            return "-"
+        article = obj.article
+        parts = [_admin_link(article, article.title or f"Article {article.pk}")]
+        if article.url:
+            parts.append(
+                format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', article.url, "open")
+            )
+        if article.published:
+            parts.append(f"{article.published:%Y-%m-%d}")
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+    @admin.display(description="extracted from this article")
+    def extracted_values(self, obj):
+        if not obj.pk or not obj.extracted:
+            return "-"
+        return format_html("<pre>{}</pre>", json.dumps(obj.extracted, indent=2, ensure_ascii=False, default=str))
+
+
+@admin.register(Incident)
+class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "date",
+        "event_type",
+        "sub_event_type",
+        "place_display",
+        "fatalities",
+        "status",
+        "source_count",
+        "curator_locked",
+    ]
+    list_display_links = ["date", "sub_event_type"]
+    list_filter = [
+        "status",
+        "event_type",
+        "sub_event_type",
+        "date",
+        CountryFilter,
+        ProvinceFilter,
+        HasFatalitiesFilter,
+        "curator_locked",
+        "date_precision",
+        "geo_precision",
+    ]
+    date_hierarchy = "date"
+    search_fields = ["summary", "location_name", "source_links__evidence"]
+    search_help_text = "Words of the summary or evidence (English stemming), a place name, or #id."
+    autocomplete_fields = ["place"]
+    list_select_related = ["place"]
+    list_per_page = 50
+    # An exact count of the unfiltered table is a full scan at millions of rows.
+    show_full_result_count = False
+    inlines = [IncidentActorInline, IncidentSourceInline]
+    actions = ["verify", "reject", "merge"]
+    readonly_fields = ["created_at", "updated_at", "is_synthetic"]
+    history_list_display = ["status", "fatalities", "curator_locked"]
+    fieldsets = [
+        (None, {"fields": [("event_type", "sub_event_type"), "summary", ("status", "curator_locked")]}),
+        ("When", {"fields": [("date", "date_precision")]}),
+        (
+            "Where",
+            {
+                "fields": [("place", "geo_precision"), "point", ("location_name", "country", "admin1")],
+                "description": "Choosing another place moves the point there, unless you also move the point.",
+            },
+        ),
+        (
+            "Casualties",
+            {"fields": [("fatalities_low", "fatalities", "fatalities_high"), ("injured", "missing")]},
+        ),
+        ("Record", {"fields": [("created_at", "updated_at", "is_synthetic")], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=_count_of(IncidentSource, "incident"))
+
+    @admin.display(description="place", ordering="location_name")
+    def place_display(self, obj):
+        name = obj.location_name or (obj.place.name if obj.place_id else "")
+        return f"{name} ({obj.admin1})" if name and obj.admin1 else name or "-"
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, obj):
+        return obj.source_count
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.lstrip("#").isdigit():
+            return queryset.filter(pk=int(term.lstrip("#"))), False
+        evidence = IncidentSource.objects.filter(incident=OuterRef("pk"), evidence__icontains=term)
+        condition = (
+            Q(search_vector=SearchQuery(term, config="english", search_type="websearch"))
+            | Q(summary__icontains=term)
+            | Q(location_name__icontains=term)
+            | Q(Exists(evidence))
+        )
+        return queryset.filter(condition), False
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        incident_update(incident=obj, user=request.user, **changes)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Evidence may have changed in the sources inline.
+        incident_refresh_search(incident_ids=[form.instance.pk])
+
+    @admin.action(description="Verify selected incidents", permissions=["change"])
+    def verify(self, request, queryset):
+        changed = incident_set_status(incidents=queryset, status=Incident.Status.VERIFIED, user=request.user)
+        self.message_user(request, f"{changed} incident(s) verified.", messages.SUCCESS)
+
+    @admin.action(description="Reject selected incidents", permissions=["change"])
+    def reject(self, request, queryset):
+        changed = incident_set_status(incidents=queryset, status=Incident.Status.REJECTED, user=request.user)
+        self.message_user(request, f"{changed} incident(s) rejected.", messages.SUCCESS)
+
+    @admin.action(description="Merge selected duplicates into one incident…", permissions=["change"])
+    def merge(self, request, queryset):
+        incidents = list(queryset.select_related("place").prefetch_related("actor_links__actor").order_by("date", "pk"))
+        if len(incidents) < 2:
+            self.message_user(request, "Select at least two incidents to merge.", messages.WARNING)
+            return None
+        if len(incidents) > MERGE_LIMIT:
+            self.message_user(
+                request, f"Merge at most {MERGE_LIMIT} incidents at a time ({len(incidents)} selected).", messages.ERROR
+            )
+            return None
+        if request.POST.get("confirm") == "yes":
+            by_pk = {incident.pk: incident for incident in incidents}
+            try:
+                keep = by_pk[int(request.POST.get("keep", ""))]
+            except (KeyError, ValueError):
+                self.message_user(request, "Choose the incident to keep among the selected ones.", messages.ERROR)
+            else:
+                drop = [incident for incident in incidents if incident.pk != keep.pk]
+                try:
+                    incident_merge(keep=keep, drop=drop, user=request.user)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        format_html(
+                            "Merged {} into {}.", ", ".join(f"#{d.pk}" for d in drop), _admin_link(keep, f"#{keep.pk}")
+                        ),
+                        messages.SUCCESS,
+                    )
+                return None
+        suggested = max(incidents, key=lambda i: (i.status == Incident.Status.VERIFIED, i.source_count, -i.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate incidents",
+            "opts": self.model._meta,
+            "incidents": incidents,
+            "suggested": suggested,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action": "merge",
+            "select_across": request.POST.get("select_across", "0"),
+            "index": request.POST.get("index", "0"),
+        }
+        return TemplateResponse(request, "admin/incidents/incident/merge_confirmation.html", context)
+
+
+# --- Places ----------------------------------------------------------------------------------------------------------
+
+
+@admin.register(Place)
+class PlaceAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "ascii_name", "kind", "feature_code", "admin1", "country", "population", "origin"]
+    list_filter = ["country", "kind", "origin", "admin1", "feature_class"]
+    search_fields = ["name"]
+    search_help_text = "Any spelling: Arbil and Hawler find Erbil; accents and hyphens do not matter."
+    readonly_fields = ["alternate_names_searched", "incident_count", "created_at", "updated_at"]
+    list_per_page = 100
+    fieldsets = [
+        (None, {"fields": ["name", "ascii_name", "alternate_names", "alternate_names_searched"]}),
+        ("Where", {"fields": ["point", ("country", "admin1", "admin2"), "coord_note"]}),
+        ("What", {"fields": [("kind", "feature_class", "feature_code"), "population"]}),
+        (
+            "Origin",
+            {"fields": [("origin", "external_id", "geonames_id"), ("incident_count", "created_at", "updated_at")]},
+        ),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "external_id" in form.base_fields:
+            form.base_fields["external_id"].required = False
+            form.base_fields["external_id"].help_text += "; left empty for a curated place, made from country and name"
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        extra = Q(external_id=term)
+        if term.isdigit():
+            extra |= Q(geonames_id=int(term))
+        found = _name_search(queryset, term, extra=extra)
+        needle = normalize_name(term)
+        # Autocomplete shows this order: exact spellings first, then the bigger places.
+        exact = RawSQL(f"%s = ANY({Place._meta.db_table}.search_names)", (needle,), output_field=models.BooleanField())
+        return found.order_by(exact.desc(), models.F("population").desc(nulls_last=True), "name", "pk"), False
+
+    @admin.display(description="normalised names (searched)")
+    def alternate_names_searched(self, obj):
+        return ", ".join(obj.search_names) or "-"
+
+    @admin.display(description="incidents")
+    def incident_count(self, obj):
+        return obj.incidents.count() if obj.pk else 0
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        place_save(place=obj)
+
+
+# --- Actors ----------------------------------------------------------------------------------------------------------
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "parent", "alias_list", "incident_count"]
+    list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    search_help_text = "The name or any alias: ISIL, Daesh and IS find the Islamic State."
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    readonly_fields = ["search_names", "created_at", "updated_at"]
+    fields = ["name", "kind", "aliases", "parent", "description", "search_names", ("created_at", "updated_at")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_incidents=_count_of(IncidentActor, "actor", "incident"))
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj):
+        return ", ".join(obj.aliases) or "-"
+
+    @admin.display(description="incidents", ordering="n_incidents")
+    def incident_count(self, obj):
+        return obj.n_incidents
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return _name_search(queryset, term, extra=Q(name__icontains=term)), False
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        actor_save(actor=obj)
