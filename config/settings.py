@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
     "django_celery_beat",
@@ -137,7 +138,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
+        "article_submit": os.environ.get("API_THROTTLE_ARTICLE_SUBMIT", "60/hour"),
     },
+    "EXCEPTION_HANDLER": "incidents.api.views.exception_handler",
 }
 # Reading the API without a token: on by default so the dashboard and public tools work.
 API_PUBLIC_READ = env_bool("API_PUBLIC_READ", True)
@@ -147,6 +150,22 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conflict incidents extracted from news articles, geocoded and merged across sources.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from the drf-spectacular-sidecar package, so /api/docs/ works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlaceKindEnum": "incidents.models.Place.Kind",
+        "ActorKindEnum": "incidents.models.Actor.Kind",
+        "SourceKindEnum": "incidents.models.Source.Kind",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "ArticleStatusEnum": "incidents.models.Article.Status",
+        "GeometryTypeEnum": ["Point"],
+        "FeatureTypeEnum": ["Feature"],
+        "FeatureCollectionTypeEnum": ["FeatureCollection"],
+        "HistoryTypeEnum": ["created", "changed", "deleted"],
+    },
 }
 
 # Map tiles come from the internet; an offline page falls back to the shipped outlines.

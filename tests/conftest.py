@@ -10,3 +10,21 @@ def user(db, django_user_model):
 def _fast_password_hashing(settings):
     # PBKDF2 is slow on purpose: about a second for every test user created or logged in.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def clear_throttles() -> None:
+    """Forget the API's request counts, which live in the shared Redis cache across tests."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    keys = list(client.scan_iter(match="*throttle_*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    clear_throttles()
+    return APIClient()

@@ -1,0 +1,284 @@
+"""Query-string validation for the incident filters: one clear message per bad parameter, then the selector filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import django_filters
+import pycountry
+from django import forms
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from incidents.models import Incident
+from incidents.selectors import incident_list
+from incidents.taxonomy import EventType, SubEventType
+
+MAX_INT = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
+ORDERINGS = ("-date", "date", "-fatalities", "fatalities", "-updated_at", "updated_at")
+# Spellings that pycountry does not know as such.
+COUNTRY_ALIASES = {"syria": "SY", "iraq": "IQ", "kurdistan": "IQ"}
+
+
+class BBoxField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        parts = [p.strip() for p in value.split(",")]
+        if len(parts) != 4:
+            raise forms.ValidationError(
+                f"Give 4 comma-separated numbers minLon,minLat,maxLon,maxLat (e.g. 42.0,35.0,45.0,37.0); "
+                f"got {len(parts)}."
+            )
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            raise forms.ValidationError("Every bbox value must be a number, e.g. 42.0,35.0,45.0,37.0.") from None
+        if not all(math.isfinite(n) for n in numbers):
+            raise forms.ValidationError("bbox values must be finite numbers.")
+        min_lon, min_lat, max_lon, max_lat = numbers
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise forms.ValidationError("Longitudes must be between -180 and 180.")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise forms.ValidationError("Latitudes must be between -90 and 90.")
+        if min_lon > max_lon or min_lat > max_lat:
+            raise forms.ValidationError("The minimum must not exceed the maximum (minLon,minLat,maxLon,maxLat).")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+class LonLatField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        parts = [p.strip() for p in value.split(",")]
+        try:
+            lon, lat = (float(p) for p in parts)
+        except ValueError:
+            raise forms.ValidationError("Give lon,lat as two numbers, e.g. 44.01,36.19.") from None
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise forms.ValidationError("lon must be within -180..180 and lat within -90..90.")
+        return (lon, lat)
+
+
+class ISODateField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(f"{value!r} is not a real date; use YYYY-MM-DD, e.g. 2021-03-01.") from None
+
+
+class ISODateTimeField(forms.CharField):
+    """ISO 8601 date-time; one without a zone is UTC, a bare date is its midnight UTC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if value.count(" ") == 1 else value)
+        except ValueError:
+            raise forms.ValidationError(
+                f"{value!r} is not an ISO 8601 date-time; use e.g. 2021-03-01T12:00:00Z."
+            ) from None
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return parsed
+
+
+class ChoiceListField(forms.CharField):
+    """Several values, comma-separated or repeated; each must be one of `choices`."""
+
+    def __init__(self, *args, choices=(), noun="value", **kwargs):
+        self.valid = {str(value) for value, _ in choices}
+        self.noun = noun
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        value = super().to_python(value)
+        items = [v.strip() for v in value.split(",") if v.strip()] if value else []
+        unknown = [v for v in items if v not in self.valid]
+        if unknown:
+            names = ", ".join(repr(u) for u in unknown)
+            raise forms.ValidationError(
+                f"Unknown {self.noun} {names}; expected one of {', '.join(sorted(self.valid))}."
+            )
+        return list(dict.fromkeys(items))
+
+
+class CountryListField(forms.CharField):
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        value = super().to_python(value)
+        codes = []
+        for item in [v.strip() for v in value.split(",") if v.strip()] if value else []:
+            code = COUNTRY_ALIASES.get(item.lower())
+            if code is None:
+                try:
+                    code = pycountry.countries.lookup(item).alpha_2
+                except LookupError:
+                    raise forms.ValidationError(
+                        f"Unknown country {item!r}; use an ISO code such as IQ or SY, or a name such as Iraq."
+                    ) from None
+            codes.append(code)
+        return list(dict.fromkeys(codes))
+
+
+class _MultiValueWidget(forms.TextInput):
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            return ",".join(values) if values else None
+        return data.get(name)
+
+
+class _ListFilter(django_filters.Filter):
+    """Reads every repetition of the parameter, so `?event_type=a&event_type=b` equals `?event_type=a,b`."""
+
+    field_class = ChoiceListField
+
+    def __init__(self, *args, schema_enum=None, **kwargs):
+        self.schema_enum = schema_enum
+        kwargs.setdefault("widget", _MultiValueWidget)
+        super().__init__(*args, **kwargs)
+
+
+class _CountryFilter(_ListFilter):
+    field_class = CountryListField
+
+
+def _field_filter(field_class):
+    return type(f"{field_class.__name__}Filter", (django_filters.Filter,), {"field_class": field_class})
+
+
+BBoxFilter = _field_filter(BBoxField)
+DateFilter = _field_filter(ISODateField)
+DateTimeFilter = _field_filter(ISODateTimeField)
+IntFilter = _field_filter(forms.IntegerField)
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    """Validates the incident query string; `filter_queryset` hands the cleaned values to incidents.selectors."""
+
+    bbox = BBoxFilter(help_text="minLon,minLat,maxLon,maxLat in WGS 84 degrees, e.g. `42.0,35.0,45.0,37.0`.")
+    date_from = DateFilter(help_text="Incidents on or after this date, `YYYY-MM-DD`.")
+    date_to = DateFilter(help_text="Incidents on or before this date, `YYYY-MM-DD`.")
+    event_type = _ListFilter(
+        choices=EventType.choices,
+        noun="event type",
+        schema_enum=EventType.values,
+        help_text="ACLED event types, comma-separated or repeated, e.g. `battles,riots`.",
+    )
+    sub_event_type = _ListFilter(
+        choices=SubEventType.choices,
+        noun="sub-event type",
+        schema_enum=SubEventType.values,
+        help_text="ACLED sub-event types, comma-separated or repeated, e.g. `air_drone_strike`.",
+    )
+    actor = django_filters.CharFilter(
+        max_length=200,
+        help_text="An actor id, or any name or alias (`ISIS`, `Daesh`, `Hashd al-Shaabi`); groups under an umbrella "
+        "organisation are included.",
+    )
+    place = IntFilter(min_value=1, max_value=MAX_BIGINT, help_text="A place id (see `/api/v1/places/`).")
+    country = _CountryFilter(help_text="ISO 3166-1 alpha-2 codes or names, comma-separated, e.g. `IQ,SY`.")
+    admin1 = django_filters.CharFilter(max_length=120, help_text="Province (admin1) exactly as written, e.g. `Kirkuk`.")
+    min_fatalities = IntFilter(min_value=0, max_value=MAX_INT, help_text="At least this many fatalities (best).")
+    status = _ListFilter(
+        choices=Incident.Status.choices,
+        noun="status",
+        schema_enum=Incident.Status.values,
+        help_text="Review status, comma-separated. `rejected` is shown to editors only; the default is "
+        "`unreviewed,verified`.",
+    )
+    q = django_filters.CharFilter(
+        max_length=500,
+        help_text='Full-text search over summary and evidence (web-search syntax: `"car bomb" -protest`).',
+    )
+    updated_since = DateTimeFilter(
+        help_text="Only incidents created or changed at or after this ISO 8601 time (incremental sync; pair with "
+        "`ordering=updated_at` and `/api/v1/incidents/deleted/`).",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(o, o) for o in ORDERINGS],
+        empty_label=None,
+        help_text="Sort key, `-` for descending: date (default `-date`), fatalities or updated_at.",
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def selector_filters(self) -> dict:
+        data = dict(self.form.cleaned_data)
+        data.pop("ordering", None)
+        return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+    @property
+    def sort(self) -> str:
+        return self.form.cleaned_data.get("ordering") or "-date"
+
+    def filter_queryset(self, queryset):
+        return incident_list(filters=self.selector_filters(), user=getattr(self.request, "user", None))
+
+
+_SCHEMA_TYPES = {
+    BBoxFilter: OpenApiTypes.STR,
+    DateFilter: OpenApiTypes.DATE,
+    DateTimeFilter: OpenApiTypes.DATETIME,
+    IntFilter: OpenApiTypes.INT,
+}
+
+
+def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParameter]:
+    """OpenAPI query parameters for a filter set, with the formats given in its help texts."""
+    params = []
+    for name, flt in filterset_class.base_filters.items():
+        description = str(flt.extra.get("help_text", ""))
+        if isinstance(flt, _ListFilter):
+            items = {"type": "string"}
+            if flt.schema_enum:
+                items["enum"] = list(flt.schema_enum)
+            params.append(
+                OpenApiParameter(
+                    name,
+                    {"type": "array", "items": items},
+                    description=description,
+                    style="form",
+                    explode=False,
+                )
+            )
+        elif isinstance(flt, django_filters.ChoiceFilter):
+            params.append(
+                OpenApiParameter(name, str, description=description, enum=[c for c, _ in flt.extra["choices"]])
+            )
+        elif isinstance(flt, IntFilter):
+            schema = {"type": "integer", "minimum": flt.extra.get("min_value", 0)}
+            if "max_value" in flt.extra:
+                schema["maximum"] = flt.extra["max_value"]
+            params.append(OpenApiParameter(name, schema, description=description))
+        else:
+            kind = _SCHEMA_TYPES.get(type(flt), OpenApiTypes.STR)
+            params.append(OpenApiParameter(name, kind, description=description))
+    return params
+
+
+def parse_params(form_class: type[forms.Form], data) -> dict:
+    """Validate a small parameter form; raise a 400 with one message per bad parameter."""
+    from rest_framework.exceptions import ValidationError
+
+    form = form_class(data)
+    if not form.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+    return form.cleaned_data

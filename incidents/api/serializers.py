@@ -1,0 +1,340 @@
+"""Input validation for writes, and the documented shape of every response.
+
+Lists are built as plain dicts (values() + orjson), not serialised row by row; the response serializers here only
+describe that shape for the OpenAPI schema, and the schemathesis test holds the two together.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from incidents.models import Actor, Article, Incident, IncidentRemoval, Place, Source
+from incidents.taxonomy import EVENT_TYPE_OF, EventType, SubEventType, is_valid_pair
+
+MAX_INT = 2**31 - 1
+ROLE_NAMES = {1: "actor1", 2: "actor2", 3: "associated"}
+
+
+# --- Responses (documentation) -------------------------------------------------------------------------------------
+
+
+class ActorRoleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=list(ROLE_NAMES.values()))
+
+
+class IncidentPropertiesSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    sub_event_type = serializers.ChoiceField(choices=SubEventType.choices)
+    date = serializers.DateField()
+    date_precision = serializers.ChoiceField(choices=Incident.DatePrecision.choices)
+    place_id = serializers.IntegerField(allow_null=True)
+    location_name = serializers.CharField(allow_blank=True)
+    country = serializers.CharField(allow_blank=True, help_text="ISO 3166-1 alpha-2")
+    admin1 = serializers.CharField(allow_blank=True)
+    geo_precision = serializers.ChoiceField(choices=Incident.GeoPrecision.choices)
+    fatalities_low = serializers.IntegerField(allow_null=True)
+    fatalities = serializers.IntegerField(allow_null=True, help_text="Best estimate")
+    fatalities_high = serializers.IntegerField(allow_null=True)
+    injured = serializers.IntegerField(allow_null=True)
+    missing = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=Incident.Status.choices)
+    summary = serializers.CharField(allow_blank=True)
+    actors = ActorRoleSerializer(many=True)
+    source_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class IncidentRowSerializer(IncidentPropertiesSerializer):
+    longitude = serializers.FloatField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+
+
+class IncidentPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last one")
+    estimated_count = serializers.IntegerField(
+        help_text="The planner's estimate of all matches (exact when everything fits on the first page)"
+    )
+    results = IncidentRowSerializer(many=True)
+
+
+class PointGeometrySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2)
+
+
+class IncidentFeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.IntegerField()
+    geometry = PointGeometrySerializer(allow_null=True)
+    properties = IncidentPropertiesSerializer()
+
+
+class IncidentFeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = IncidentFeatureSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    estimated_count = serializers.IntegerField()
+
+
+class PlaceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    country = serializers.CharField()
+    admin1 = serializers.CharField(allow_blank=True)
+    admin2 = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Place.Kind.choices)
+    longitude = serializers.FloatField()
+    latitude = serializers.FloatField()
+
+
+class DetailActorSerializer(ActorRoleSerializer):
+    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
+
+
+class IncidentSourceSerializer(serializers.Serializer):
+    article_id = serializers.IntegerField()
+    url = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    outlet = serializers.CharField(allow_null=True)
+    published = serializers.DateTimeField(allow_null=True)
+    evidence = serializers.CharField(allow_blank=True)
+    added_at = serializers.DateTimeField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField(allow_blank=True)
+    changed_fields = serializers.ListField(child=serializers.CharField())
+
+
+class IncidentDetailSerializer(IncidentRowSerializer):
+    curator_locked = serializers.BooleanField()
+    place = PlaceBriefSerializer(allow_null=True)
+    actors = DetailActorSerializer(many=True)
+    sources = IncidentSourceSerializer(many=True)
+    history = HistoryEntrySerializer(many=True)
+
+
+class ClusterPropertiesSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+    event_type = serializers.ChoiceField(choices=EventType.choices, help_text="The most common event type")
+
+
+class ClusterFeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = PointGeometrySerializer()
+    properties = ClusterPropertiesSerializer()
+
+
+class ClusterCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = ClusterFeatureSerializer(many=True)
+    zoom = serializers.IntegerField()
+    cell_size = serializers.FloatField(help_text="Grid step in degrees")
+    truncated = serializers.BooleanField(help_text="True when only the largest cells were returned")
+
+
+class RemovalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The incident id that left the public set")
+    reason = serializers.ChoiceField(choices=IncidentRemoval.Reason.choices)
+    merged_into = serializers.IntegerField(allow_null=True)
+    removed_at = serializers.DateTimeField()
+
+
+class RemovalPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = RemovalSerializer(many=True)
+
+
+class BucketTypeSerializer(serializers.Serializer):
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+
+
+class TimelineBucketSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+    by_event_type = BucketTypeSerializer(many=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    interval = serializers.ChoiceField(choices=["day", "week", "month", "year"])
+    buckets = TimelineBucketSerializer(many=True)
+
+
+class CountrySummarySerializer(serializers.Serializer):
+    country = serializers.CharField(allow_blank=True)
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+
+
+class ActorSummarySerializer(serializers.Serializer):
+    actor_id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    fatalities = serializers.IntegerField()
+    by_event_type = BucketTypeSerializer(many=True)
+    by_country = CountrySummarySerializer(many=True)
+    by_actor = ActorSummarySerializer(many=True)
+
+
+class PlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    ascii_name = serializers.CharField(allow_blank=True)
+    alternate_names = serializers.ListField(child=serializers.CharField())
+    country = serializers.CharField()
+    admin1 = serializers.CharField(allow_blank=True)
+    admin2 = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Place.Kind.choices)
+    feature_code = serializers.CharField(allow_blank=True)
+    population = serializers.IntegerField(allow_null=True)
+    longitude = serializers.FloatField()
+    latitude = serializers.FloatField()
+    distance_km = serializers.FloatField(required=False, help_text="Only with `near`")
+
+
+class PlacePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = PlaceSerializer(many=True)
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
+    aliases = serializers.ListField(child=serializers.CharField())
+    parent_id = serializers.IntegerField(allow_null=True)
+
+
+class ActorPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ActorSerializer(many=True)
+
+
+class ArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+    published = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField(allow_null=True, help_text="The polled feed, if any")
+    created_at = serializers.DateTimeField()
+    status_url = serializers.URLField()
+
+
+class ArticlePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ArticleSerializer(many=True)
+
+
+class ArticleIncidentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    sub_event_type = serializers.ChoiceField(choices=SubEventType.choices)
+    date = serializers.DateField()
+    location_name = serializers.CharField(allow_blank=True)
+    fatalities = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=Incident.Status.choices)
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    error = serializers.CharField(allow_blank=True)
+    attempts = serializers.IntegerField()
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    processed_at = serializers.DateTimeField(allow_null=True)
+    incidents = ArticleIncidentSerializer(many=True)
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Source.Kind.choices)
+    active = serializers.BooleanField()
+    poll_interval_minutes = serializers.IntegerField()
+    last_polled_at = serializers.DateTimeField(allow_null=True)
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    error_count = serializers.IntegerField()
+
+
+class SourcePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = SourceSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """400: one list of messages per bad parameter or field; other errors carry `detail`."""
+
+    detail = serializers.CharField(required=False)
+
+
+# --- Requests -------------------------------------------------------------------------------------------------------
+
+
+class ArticleSubmitSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True, help_text="The article's page")
+    title = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    text = serializers.CharField(
+        max_length=500_000, required=False, allow_blank=True, trim_whitespace=True, help_text="Or the text itself"
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("url") and not (attrs.get("text") or "").strip():
+            raise serializers.ValidationError("Give the article's `url` or its `text`.")
+        return attrs
+
+
+class IncidentPatchSerializer(serializers.Serializer):
+    """A curator's edit; every field optional. Only `sub_event_type` sets the event type that goes with it."""
+
+    status = serializers.ChoiceField(choices=Incident.Status.choices, required=False)
+    event_type = serializers.ChoiceField(choices=EventType.choices, required=False)
+    sub_event_type = serializers.ChoiceField(choices=SubEventType.choices, required=False)
+    date = serializers.DateField(required=False)
+    date_precision = serializers.ChoiceField(choices=Incident.DatePrecision.choices, required=False)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    geo_precision = serializers.ChoiceField(choices=Incident.GeoPrecision.choices, required=False)
+    fatalities_low = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, allow_null=True)
+    fatalities = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, allow_null=True)
+    fatalities_high = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, allow_null=True)
+    injured = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, allow_null=True)
+    missing = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, allow_null=True)
+    summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        incident: Incident = self.context["incident"]
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change: send at least one field.")
+        if "sub_event_type" in attrs and "event_type" not in attrs:
+            attrs["event_type"] = EVENT_TYPE_OF[attrs["sub_event_type"]]
+        event = attrs.get("event_type", incident.event_type)
+        sub = attrs.get("sub_event_type", incident.sub_event_type)
+        if not is_valid_pair(event, sub):
+            raise serializers.ValidationError(
+                {"sub_event_type": [f"{sub!r} is not a sub-event type of {event!r}; send both together."]}
+            )
+        low = attrs.get("fatalities_low", incident.fatalities_low)
+        best = attrs.get("fatalities", incident.fatalities)
+        high = attrs.get("fatalities_high", incident.fatalities_high)
+        if low is not None and best is not None and low > best:
+            raise serializers.ValidationError({"fatalities_low": ["Cannot exceed the best estimate (fatalities)."]})
+        if high is not None and best is not None and best > high:
+            raise serializers.ValidationError({"fatalities_high": ["Cannot be below the best estimate (fatalities)."]})
+        return attrs
