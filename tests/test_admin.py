@@ -1,12 +1,14 @@
 """Django admin as a curator in the `editors` group (staff, not superuser) uses it."""
 
 import datetime as dt
+import io
 import json
 
 import lxml.html
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
+from django.core.management import call_command
 from django.urls import reverse
 
 from incidents.models import Actor, Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
@@ -467,3 +469,43 @@ def test_saving_an_actor_in_the_admin_refreshes_its_search_names(editor_client):
 
     assert response.status_code == 302
     assert "ketaeb hezbollah" in Actor.objects.get(pk=actor.pk).search_names
+
+
+# --- demo_admin ----------------------------------------------------------------------------------------------------
+
+
+def test_demo_admin_creates_a_superuser_in_admins_and_prints_the_credentials(monkeypatch, django_user_model):
+    monkeypatch.delenv("DEMO_ADMIN_USER", raising=False)
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    out = io.StringIO()
+
+    call_command("demo_admin", stdout=out)
+
+    user = django_user_model.objects.get(username="admin")
+    assert user.is_superuser and user.is_staff
+    assert user.check_password("atlas-demo")
+    assert list(user.groups.values_list("name", flat=True)) == ["admins"]
+    assert "'admin'" in out.getvalue() and "'atlas-demo'" in out.getvalue()
+
+
+def test_demo_admin_run_twice_updates_the_same_user_from_the_environment(monkeypatch, django_user_model):
+    monkeypatch.setenv("DEMO_ADMIN_USER", "curie")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "first-pass-1")
+    call_command("demo_admin", stdout=io.StringIO())
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "second-pass-2")
+
+    call_command("demo_admin", stdout=io.StringIO())
+
+    user = django_user_model.objects.get(username="curie")
+    assert django_user_model.objects.count() == 1
+    assert user.check_password("second-pass-2")
+    assert user.groups.count() == 1
+
+
+def test_the_demo_admin_can_log_in_and_open_the_admin(client, monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_USER", "demo")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-123")
+    call_command("demo_admin", stdout=io.StringIO())
+
+    assert client.login(username="demo", password="demo-pass-123")
+    assert client.get(reverse(CHANGELIST)).status_code == 200
