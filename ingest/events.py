@@ -187,9 +187,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
 # Intentions, threats and hypotheticals: no event happened (yet).
 IRREALIS = _p(
     r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|warn(?:ed|s|ing)?|vow(?:ed|s)?|pledg(?:ed|es)|will|would|could|might|"
-    r"plan(?:s|ned|ning)? to|intend(?:s|ed)?|ready to|urg(?:ed|es|ing)|call(?:ed|s|ing)? (?:on|"
-    r"for)|prepar(?:e|es|ing) to|"
-    r"if|unless|in order to|aim(?:s|ed)? to|seeking to|try(?:ing)? to|attempts? to)\b"
+    r"plan(?:s|ned|ning)? to|intend(?:s|ed)?|ready to|urg(?:ed|es|ing)|call(?:ed|s|ing)? (?:on|for)|"
+    r"prepar(?:e|es|ing) to|if|unless|in order to|aim(?:s|ed)? to|seeking to|try(?:ing)? to|attempts? to)\b"
 )
 # Habitual and generic statements about a conflict, not a dated event.
 HABITUAL = _p(
@@ -199,10 +198,12 @@ HABITUAL = _p(
 )
 # Verbs that tell that something did happen, outweighing a modal elsewhere in the sentence.
 REALIS = _p(
-    r"\b(?:was|were|has been|have been) (?:killed|wounded|injured|attacked|hit|struck|targeted|"
-    r"bombed|shelled|seized|captured)|"
-    r"came under|\bdied\b|killing|killed|wounding|injuring|exploded|went off|repelled|ambushed|clashed|bombed|"
-    r"took place|were reported|was reported|attacked (?:their|the|a)"
+    r"\b(?:was|were|has been|have been) (?:killed|wounded|injured|attacked|hit|struck|targeted|bombed|shelled|"
+    r"seized|captured|reported|abducted|kidnapped|arrested)|came under|\bdied\b|killing|killed|wounding|injuring|"
+    r"exploded|went off|repelled|ambushed|clashed|bombed|shelled|took place|attacked|struck|hit|fired|launched|"
+    r"targeted|stormed|seized|captured|overran|recaptured|retook|gathered|blocked|marched|rallied|protested|"
+    r"demonstrated|kidnapped|abducted|arrested|detained|burned|torched|came as|have become|has become|"
+    r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) "
 )
 CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")
 

@@ -21,7 +21,7 @@ from .types import ExtractedIncident, Extraction
 
 COUNTRIES = {"IQ", "SY"}
 # How old an event may be, against the publication date, before it is history rather than news.
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 10
 MERGE_KM = 60.0
 
 _ABBREV = re.compile(
@@ -29,6 +29,11 @@ _ABBREV = re.compile(
     r"Gov|Sen|Rep|Prof|Jr|Sr|vs|etc|approx)|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
 )
 _SENT_END = re.compile(r"[.!?]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9])")
+METONYM_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:officials?|authorities|governor|government|council|police|command|tribes|tribal|residents|"
+    r"leaders?|media|spokes(?:man|woman)|administration|parliament|embassy)\b",
+    re.I,
+)
 _SKIP_SENTENCE = re.compile(r"^\s*(?:read more|see also|related|source|by|share|photo|click here)\b", re.I)
 
 
@@ -119,6 +124,9 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
         # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
         if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):
             continue
+        # "Anbar officials", "Baghdad's government": the place names who speaks, not where it happened.
+        if METONYM_AFTER.match(after):
+            continue
         near = bool(NEAR.search(before))
         if re.search(r"\b(?:from|to)\s+(?:the\s+)?$", before, re.I) and re.search(
             r"\b(?:travel+ing|moving|driving|heading|en route|on their way|fled)\b", sentence, re.I
@@ -175,6 +183,38 @@ def _is_background(phrase: DatePhrase | None, published: dt.date | None, history
     return (published - phrase.date).days > BACKGROUND_DAYS
 
 
+def _usable(full: str, m: Mention) -> bool:
+    return not METONYM_AFTER.match(full[m.end : m.end + 30]) and not DIRECTION.search(
+        full[max(0, m.start - 30) : m.start]
+    )
+
+
+def _latest_date(text: str) -> dt.date | None:
+    """Without a publication date, the latest dated thing the article mentions stands in for it."""
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)]
+    return dt.date(max(years), 12, 31) if years else None
+
+
+def _main_place(title: str, located: list[Mention], body_offset: int) -> Mention | None:
+    """The headline's place: where an event the body leaves unplaced most likely happened."""
+    in_title = [m for m in located if m.start < body_offset]
+    if in_title:
+        return in_title[0]
+    return None
+
+
+def _specify_generic_attacks(drafts: list[_Draft], sentences: list[tuple[int, int, int]], full: str) -> None:
+    """ "Convoys were attacked" says no means; a nearby sentence often does ("improvised explosive devices")."""
+    for d in drafts:
+        if d.trigger.rank < 20:
+            continue
+        for s, e, _ in sentences[max(0, d.sentence_no - 2) : d.sentence_no + 3]:
+            specific = best_trigger(full[s:e])
+            if specific is not None and specific.rank <= 5:
+                d.trigger = specific
+                break
+
+
 def extract_article(*, title: str, text: str, published: dt.date | None) -> Extraction:
     """Finds the places an article names and the incidents it reports."""
     title = (title or "").strip()
@@ -200,6 +240,8 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
 
     drafts: list[_Draft] = []
     sentences = split_sentences(text, body_offset)
+    reference = published or _latest_date(text)
+    fallback = _main_place(title, located, body_offset)
     caption_paragraphs = {p for s, e, p in sentences if CAPTION.search(full[s:e])}
     last_dates: tuple[int, DatePhrase] | None = None
     for no, (s_start, s_end, para) in enumerate(sentences):
@@ -209,11 +251,13 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         dates = find_dates(sentence, published)
         cas = casualties(sentence)
         trigger = best_trigger(sentence)
-        previous = drafts[-1] if drafts else None
+        # Follow-up sentences continue the news, not the history told in between.
+        previous = next((d for d in reversed(drafts) if not d.background), None)
         if trigger is None:
-            if cas.any() and previous is not None and no - previous.sentence_no <= 2:
+            if cas.any() and previous is not None and no - previous.sentence_no <= 3:
                 previous.take_casualties(cas)
                 previous.evidence.append(sentence)
+                previous.sentence_no = no
             if [d for d in dates if not d.span]:
                 last_dates = (para, [d for d in dates if not d.span][0])
             continue
@@ -229,7 +273,10 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             phrase = last_dates[1]
         if phrase is not None:
             last_dates = (para, phrase)
-        background = _is_background(phrase, published, history)
+        # "in response to a drone attack the previous week and one on June 26": an old date makes it all history.
+        background = _is_background(phrase, reference, history) or any(
+            _is_background(d, reference, False) for d in dates if not d.span and d.precision != "week"
+        )
         if phrase is not None:
             date, precision = phrase.date, phrase.precision
         else:
@@ -241,7 +288,18 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             and no - previous.sentence_no <= 2
             and len(picks) <= 1
             and (previous.trigger.event_type == trigger.event_type or trigger.rank >= 10)
-            and (not picks or previous.mention is None or km(picks[0][0].entry, previous.mention.entry) <= MERGE_KM)
+            and (
+                not picks
+                or previous.mention is None
+                or km(picks[0][0].entry, previous.mention.entry) <= MERGE_KM
+                # A lede names the event loosely; the next sentence gives its place and toll.
+                or (
+                    no - previous.sentence_no == 1
+                    and previous.trigger.event_type == trigger.event_type
+                    and previous.fatalities is None
+                    and previous.injured is None
+                )
+            )
             and (phrase is None or previous.date is None or date is None or abs((previous.date - date).days) <= 2)
             and background == previous.background
         ):
@@ -251,23 +309,30 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             for a in actors:
                 if a not in previous.actors:
                     previous.actors.append(a)
-            if picks and (previous.mention is None or previous.geo_precision != "exact"):
+            far = (
+                bool(picks)
+                and previous.mention is not None
+                and km(picks[0][0].entry, previous.mention.entry) > MERGE_KM
+            )
+            if picks and (previous.mention is None or previous.geo_precision != "exact" or cas.any() or far):
                 previous.mention, previous.geo_precision = picks[0]
             if trigger.rank < previous.trigger.rank and trigger.event_type == previous.trigger.event_type:
                 previous.trigger = trigger
             continue
 
         if not picks:
-            # The event's place is often named in the sentence before ("...near Makhmour. The coalition bombed").
-            before = [m for m in located if m.start < s_start and m.start >= body_offset]
-            prior = [
-                m for m in before if any(s <= m.start < e and p == para for s, e, p in sentences[max(0, no - 1) : no])
-            ]
-            picks = (
-                [(prior[-1], "exact" if prior[-1].entry.kind != "admin_area" else "admin")]
-                if prior
-                else [(None, "country")]
-            )
+            # The event's place is often named just before ("...near Makhmour. The coalition bombed"), or it is
+            # the article's main place, which the headline names.
+            window = [(s, e) for s, e, p in sentences[max(0, no - 2) : no] if p == para]
+            prior = [m for m in located if any(s <= m.start < e for s, e in window) and _usable(full, m)]
+            if prior:
+                picks = [(prior[-1], "admin" if prior[-1].entry.kind == "admin_area" else "exact")]
+            elif phrase is None and not cas.any():
+                continue  # no place, no date, no toll: too vague to be an event ("They attacked the army")
+            elif fallback is not None:
+                picks = [(fallback, "admin" if fallback.entry.kind == "admin_area" else "exact")]
+            else:
+                picks = [(None, "country")]
         for mention, precision in picks:
             d = _Draft(
                 trigger=trigger,
@@ -285,6 +350,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 d.take_casualties(cas)
             drafts.append(d)
 
+    _specify_generic_attacks(drafts, sentences, full)
     for d in drafts:
         result.incidents.append(
             ExtractedIncident(

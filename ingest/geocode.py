@@ -228,7 +228,9 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
         span = tokens[i : i + length]
         content = [t for t in span if t.norm not in ARTICLES] or span
         # Names are written with capitals; "hit", "mosul" in lower case are not mentions.
-        if not content[0].capitalised:
+        # Names are written with capitals; "hit", "mosul" in lower case are not mentions. Named features of two
+        # words or more ("the green zone") are the exception.
+        if not content[0].capitalised and not (len(content) >= 2 and any(e.kind == "feature" for e in entries)):
             i += 1
             continue
         start, end = span[0].start, span[-1].end

@@ -19,13 +19,16 @@ _VAGUE = [
 ]
 # "a U.S. Marine was killed", "killing a soldier": one person.
 _ONE = re.compile(
-    r"\b(?:a|an|one)\s+(?=(?:[\w.’'-]+\s+){0,4}?(?:was|has been|had been|is)\s+(?:killed|shot dead|wounded|injured)\b)",
+    r"\b(?:a|an|one)\s+(?=(?:[\w.’'-]+\s+){0,7}?(?:was|has been|had been|is)\s+(?:killed|shot dead|wounded|injured)\b)",
     re.I,
 )
 
 NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
-KILLED = r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|executed|beheaded|deaths|fatalities)"
+KILLED = (
+    r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|deaths|fatalities|"
+    r"(?:were|was|been) (?:executed|beheaded))"
+)
 INJURED = r"(?:injured|wounded|wounding|hurt|injuries)"
 MISSING = r"(?:missing|unaccounted for|disappeared)"
 # Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
@@ -43,7 +46,7 @@ GAP = r"(?:[^\d;:!?()\u2013\u2014]|\[[^\]]*\]|\([^)]*\)){0,75}?"
 def _patterns(word: str) -> list[re.Pattern]:
     return [
         # "15 members have been killed", "six died", "31 people ... were injured", "90 wounded"
-        re.compile(QUAL + NUM + r"(?!\d)" + GAP + r"\b" + word + r"\b", re.I),
+        re.compile(QUAL + NUM + r"(?![\w])" + GAP + r"\b" + word + r"\b", re.I),
         # "killing four", "killed 30 people", "death toll rose to 12", "injuring more than 150"
         re.compile(
             r"\b(?:"
@@ -59,7 +62,7 @@ def _patterns(word: str) -> list[re.Pattern]:
 
 _KILLED_P = _patterns(KILLED)
 _INJURED_P = _patterns(INJURED)
-_MISSING_P = [re.compile(QUAL + NUM + r"(?!\d)" + GAP + r"\b" + MISSING + r"\b", re.I)]
+_MISSING_P = [re.compile(QUAL + NUM + r"(?![\w])" + GAP + r"\b" + MISSING + r"\b", re.I)]
 _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.]{1,40}){2,})", re.I)
 
 
@@ -68,6 +71,7 @@ def digitize(sentence: str) -> str:
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
     text = _ONE.sub("1 ", text)
+    text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
     return text
