@@ -668,12 +668,21 @@ def source_claim_poll(*, source_id: int, force: bool = False) -> bool:
     )
 
 
-def source_record_poll(*, source_id: int, error: str = "", etag: str | None = None, last_modified: str | None = None):
-    """The outcome of one poll: validators for the next conditional GET, or the error and the failure count."""
+def source_record_poll(
+    *,
+    source_id: int,
+    error: str = "",
+    warning: str = "",
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """The outcome of one poll: validators for the next conditional GET, or the error and the failure count.
+
+    A `warning` (a malformed feed that still gave its items) is shown as the last error but is not a failure."""
     if error:
         Source.objects.filter(pk=source_id).update(last_error=error[:5000], error_count=_F("error_count") + 1)
         return
-    changes = {"last_error": "", "error_count": 0, "last_success_at": timezone.now()}
+    changes = {"last_error": warning[:5000], "error_count": 0, "last_success_at": timezone.now()}
     if etag is not None:
         changes["etag"] = etag[:500]
     if last_modified is not None:

@@ -52,20 +52,23 @@ def _entry_text(entry) -> str:
     return summary if len(summary) >= FULL_TEXT_MIN_CHARS else ""
 
 
-def parse_feed(data: bytes | str, *, base_url: str = "") -> ParsedFeed:
-    """Parse a feed document. Raises FeedError when nothing usable is in it."""
+def parse_feed(data: bytes | str, *, base_url: str = "", content_type: str = "") -> ParsedFeed:
+    """Parse a feed document. Raises FeedError when nothing usable is in it; a feed that is broken but still
+    yields items comes back with a `warning` (feedparser's loose parser recovers what it can)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not data.strip():
         raise FeedError("The feed is empty")
+    headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
     # Sanitising and URI resolution cost most of feedparser's time; we keep text only and resolve links ourselves.
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None,
-                              sanitize_html=False, resolve_relative_uris=False)  # fmt: skip
+    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     warning = ""
-    if parsed.get("bozo"):
+    # A server's wrong content type is harmless: feedparser reads the bytes anyway.
+    harmless = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    if parsed.get("bozo") and not isinstance(parsed.bozo_exception, harmless):
         warning = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
     if not parsed.entries:
-        if parsed.get("bozo") or not parsed.get("version"):
+        if warning or not parsed.get("version"):
             raise FeedError(f"Not a readable feed ({warning or 'no feed elements'})")
         return ParsedFeed(title=parsed.feed.get("title", ""), entries=[], warning=warning)
     entries = []
@@ -81,4 +84,6 @@ def parse_feed(data: bytes | str, *, base_url: str = "") -> ParsedFeed:
         if not url and not text:
             continue  # nothing to fetch and nothing to read
         entries.append(FeedEntry(url=url, title=title, published=_entry_datetime(entry), text=text, guid=guid))
+    if not entries and warning:
+        raise FeedError(f"Not a readable feed ({warning})")
     return ParsedFeed(title=parsed.feed.get("title", ""), entries=entries, warning=warning)

@@ -138,7 +138,7 @@ def poll(source: Source) -> dict:
     if response.not_modified:
         services.source_record_poll(source_id=source.pk)
         return {"new": 0, "not_modified": True}
-    feed = parse_feed(response.content, base_url=response.url)
+    feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
     new = 0
     for entry in feed.entries:
         url = canonical_url(entry.url) if entry.url else ""
@@ -153,9 +153,15 @@ def poll(source: Source) -> dict:
         if created:
             new += 1
             _queue_article(article.pk)
-    services.source_record_poll(source_id=source.pk, etag=response.etag, last_modified=response.last_modified, error="")
+    services.source_record_poll(
+        source_id=source.pk,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        warning=f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else "",
+    )
     if feed.warning:
-        logger.info("Feed %s read despite: %s", source.url, feed.warning)
+        logger.warning("Feed %s is malformed, %d entries read: %s", source.url, len(feed.entries), feed.warning)
+        return {"new": new, "entries": len(feed.entries), "warning": feed.warning}
     return {"new": new, "entries": len(feed.entries)}
 
 
