@@ -3,9 +3,12 @@
 import datetime as dt
 import io
 import json
+import re
+from pathlib import Path
 
 import lxml.html
 import pytest
+import yaml
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
@@ -509,3 +512,24 @@ def test_the_demo_admin_can_log_in_and_open_the_admin(client, monkeypatch):
 
     assert client.login(username="demo", password="demo-pass-123")
     assert client.get(reverse(CHANGELIST)).status_code == 200
+
+
+# --- deployment ----------------------------------------------------------------------------------------------------
+
+
+def test_docker_compose_hands_every_setting_variable_to_web_worker_and_beat():
+    root = Path(__file__).resolve().parent.parent
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    settings_source = (root / "config" / "settings.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|env_bool|env_list|env_int|env_float)\(\s*"([A-Z0-9_]+)"', settings_source))
+    # Set by the image, or only meaningful in tests.
+    read -= {"STATIC_ROOT", "CELERY_TASK_ALWAYS_EAGER"}
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"} <= read
+
+    services = compose["services"]
+    assert {"postgis", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["postgis"]["image"].startswith("postgis/postgis:15-3.4")
+    for name in ("web", "worker", "beat"):
+        missing = read - set(services[name]["environment"])
+        assert not missing, f"{name} lacks {sorted(missing)}"
+    assert services["worker"]["command"][:3] == ["celery", "-A", "config"]
