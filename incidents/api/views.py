@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from incidents import selectors, services
+from incidents.http_cache import cached_on_data_version
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place
 from incidents.taxonomy import DISORDER_TYPE, EventType, SubEventType
 from incidents.text import normalize_name
@@ -442,6 +443,7 @@ class IncidentClusterView(ApiView):
         ],
         responses={(200, "application/geo+json"): s.ClusterCollectionSerializer, **ERRORS},
     )
+    @cached_on_data_version()
     def get(self, request):
         zoom = parse_params(_ClusterForm, request.query_params).get("zoom")
         zoom = 6 if zoom is None else zoom
@@ -531,6 +533,7 @@ class TimelineView(ApiView):
         ],
         responses={200: s.TimelineSerializer, **ERRORS},
     )
+    @cached_on_data_version()
     def get(self, request):
         interval = parse_params(_TimelineForm, request.query_params).get("interval") or "month"
         fs = _filterset(request)
@@ -555,6 +558,7 @@ class SummaryView(ApiView):
         parameters=STAT_FILTER_PARAMS,
         responses={200: s.SummarySerializer, **ERRORS},
     )
+    @cached_on_data_version()
     def get(self, request):
         fs = _filterset(request)
         return Response(selectors.incident_summary(filters=fs.selector_filters(), user=request.user))
@@ -612,6 +616,13 @@ class PlaceListView(ApiView):
         qs = Place.objects.all()
         if params.get("country"):
             qs = qs.filter(country=params["country"].upper())
+        if params.get("q") and not params.get("near"):
+            # Ranked by population and match (the gazetteer's own search), so a single page, no cursor.
+            found = selectors.place_search(q=params["q"], limit=page_size)
+            country = (params.get("country") or "").upper()
+            return Response(
+                {"next": None, "results": [_place_row(p) for p in found if not country or p.country == country]}
+            )
         if params.get("q"):
             name = normalize_name(params["q"])
             qs = qs.filter(search_names__contains=[name]) if name else qs.none()

@@ -1,0 +1,136 @@
+"""GeoJSON and the streamed ACLED CSV export."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from incidents.models import IncidentActor
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    IncidentFactory,
+    IncidentSourceFactory,
+    PlaceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/incidents/"
+
+
+@pytest.fixture
+def incident():
+    place = PlaceFactory(
+        name="Makhmur", admin1="Erbil", admin2="Makhmur District", point=Point(43.58, 35.78, srid=4326)
+    )
+    incident = IncidentFactory(
+        place=place,
+        date=dt.date(2019, 7, 5),
+        date_precision="week",
+        geo_precision="near",
+        event_type="explosions_remote_violence",
+        sub_event_type="air_drone_strike",
+        fatalities=4,
+        summary="A drone struck a vehicle near Makhmur, killing four.",
+    )
+    IncidentActor.objects.create(incident=incident, actor=ActorFactory(name="Turkish Armed Forces"), role=1)
+    IncidentActor.objects.create(incident=incident, actor=ActorFactory(name="Civilians (Iraq)"), role=2)
+    feed = SourceFactory(name="Rudaw")
+    IncidentSourceFactory(incident=incident, article=ArticleFactory(source=feed))
+    IncidentSourceFactory(incident=incident, article=ArticleFactory(source=None, url="https://kurdistan24.example/a"))
+    return incident
+
+
+def test_it_serves_a_geojson_feature_collection_by_format_parameter(api_client, incident):
+    response = api_client.get(URL, {"format": "geojson"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/geo+json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    [feature] = body["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [pytest.approx(43.58), pytest.approx(35.78)]}
+    assert feature["id"] == incident.pk
+    assert feature["properties"]["sub_event_type"] == "air_drone_strike"
+    assert "longitude" not in feature["properties"]
+
+
+def test_it_serves_geojson_by_accept_header(api_client, incident):
+    response = api_client.get(URL, HTTP_ACCEPT="application/geo+json")
+    assert response["Content-Type"].startswith("application/geo+json")
+    assert response.json()["features"][0]["id"] == incident.pk
+
+
+def test_an_incident_without_a_point_is_a_feature_with_null_geometry(api_client):
+    IncidentFactory(place=None, point=None)
+    [feature] = api_client.get(URL, {"format": "geojson"}).json()["features"]
+    assert feature["geometry"] is None
+
+
+def read_csv(response):
+    assert response.status_code == 200
+    assert response.streaming, "the export must stream, not build the whole file in memory"
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_export_uses_acled_columns_and_codes(api_client, incident):
+    response = api_client.get(URL, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    [row] = read_csv(response)
+    assert list(row) == [
+        "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+        "actor1", "actor2", "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+        "source", "notes", "fatalities", "timestamp",
+    ]  # fmt: skip
+    assert row["event_id_cnty"] == f"IRQ{incident.pk}"
+    assert (row["event_date"], row["year"], row["time_precision"]) == ("2019-07-05", "2019", "2")
+    assert row["disorder_type"] == "Political violence"
+    assert (row["event_type"], row["sub_event_type"]) == ("Explosions/Remote violence", "Air/drone strike")
+    assert (row["actor1"], row["actor2"]) == ("Turkish Armed Forces", "Civilians (Iraq)")
+    assert (row["country"], row["admin1"], row["admin2"], row["location"]) == (
+        "Iraq",
+        "Erbil",
+        "Makhmur District",
+        "Makhmur",
+    )
+    assert float(row["latitude"]) == pytest.approx(35.78) and float(row["longitude"]) == pytest.approx(43.58)
+    assert row["geo_precision"] == "2"
+    assert row["source"] == "Rudaw; https://kurdistan24.example/a"
+    assert row["notes"] == "A drone struck a vehicle near Makhmur, killing four."
+    assert row["fatalities"] == "4"
+    assert int(row["timestamp"]) == int(incident.updated_at.timestamp())
+
+
+def test_the_csv_export_is_chosen_by_accept_header_and_honours_filters(api_client, incident):
+    IncidentFactory(country="SY", place=PlaceFactory(country="SY"))
+    rows = read_csv(api_client.get(URL, {"country": "IQ"}, HTTP_ACCEPT="text/csv"))
+    assert [r["event_id_cnty"] for r in rows] == [f"IRQ{incident.pk}"]
+
+
+def test_the_csv_export_streams_every_match_over_a_server_side_cursor(api_client):
+    place = PlaceFactory()
+    IncidentFactory.create_batch(1203, place=place)
+    response = api_client.get(URL, {"format": "csv", "page_size": 5})
+    assert response.streaming, "the export must stream, not build the whole file in memory"
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    with connection.cursor() as cursor:
+        # Mid-stream, the rows are still held by PostgreSQL in a named cursor and fetched in chunks.
+        cursor.execute("SELECT count(*) FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        assert cursor.fetchone()[0] == 1
+    text = (first + b"".join(chunks)).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # No page limit applies to the export.
+    assert len(rows) == 1203
+    assert len({r["event_id_cnty"] for r in rows}) == 1203
+
+
+def test_a_bad_parameter_on_a_csv_export_is_a_json_400(api_client):
+    response = api_client.get(URL, {"format": "csv", "date_from": "2021-13-01"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "date_from" in response.json()

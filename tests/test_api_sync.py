@@ -1,0 +1,75 @@
+"""A mirror stays in step with updated_since + ordering=updated_at, and deleted/ for what left the public set."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from incidents.models import Incident
+from incidents.services import incident_merge, incident_set_status, incident_update
+from tests.factories import IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch_all(client, url, params):
+    rows = []
+    while url:
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        url, params = body["next"], None
+    return rows
+
+
+def test_a_mirror_syncs_changes_and_removals_since_its_last_sync(api_client, user):
+    kept, edited, rejected, merged_away = IncidentFactory.create_batch(4)
+    Incident.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    mirror = {r["id"]: r for r in fetch_all(api_client, "/api/v1/incidents/", {"page_size": 2})}
+    assert set(mirror) == {kept.pk, edited.pk, rejected.pk, merged_away.pk}
+    last_sync = timezone.now()
+
+    incident_update(incident=edited, user=user, fatalities=12)
+    incident_set_status(incidents=[rejected], status="rejected", user=user)
+    incident_merge(keep=kept, drop=[merged_away], user=user)
+    added = IncidentFactory()
+
+    since = last_sync.isoformat()
+    changed = fetch_all(
+        api_client, "/api/v1/incidents/", {"updated_since": since, "ordering": "updated_at", "page_size": 1}
+    )
+    removed = fetch_all(api_client, "/api/v1/incidents/deleted/", {"since": since, "page_size": 1})
+    for row in changed:
+        mirror[row["id"]] = row
+    for row in removed:
+        mirror.pop(row["id"], None)
+
+    assert {r["id"] for r in changed} == {edited.pk, kept.pk, added.pk}
+    assert {(r["id"], r["reason"], r["merged_into"]) for r in removed} == {
+        (rejected.pk, "rejected", None),
+        (merged_away.pk, "merged", kept.pk),
+    }
+    assert mirror[edited.pk]["fatalities"] == 12
+    assert set(mirror) == set(Incident.objects.exclude(status="rejected").values_list("pk", flat=True))
+
+
+def test_deleted_leaves_out_an_incident_that_is_public_again(api_client, user):
+    incident = IncidentFactory()
+    incident_set_status(incidents=[incident], status="rejected", user=user)
+    assert [r["id"] for r in api_client.get("/api/v1/incidents/deleted/").json()["results"]] == [incident.pk]
+    incident_set_status(incidents=[incident], status="verified", user=user)
+    assert api_client.get("/api/v1/incidents/deleted/").json()["results"] == []
+
+
+def test_deleted_only_lists_removals_at_or_after_since(api_client, user):
+    old, new = IncidentFactory.create_batch(2)
+    incident_set_status(incidents=[old], status="rejected", user=user)
+    from incidents.models import IncidentRemoval
+
+    IncidentRemoval.objects.filter(incident_id=old.pk).update(removed_at=timezone.now() - dt.timedelta(days=3))
+    incident_set_status(incidents=[new], status="rejected", user=user)
+    since = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    assert [r["id"] for r in api_client.get("/api/v1/incidents/deleted/", {"since": since}).json()["results"]] == [
+        new.pk
+    ]
