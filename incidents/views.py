@@ -112,8 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     place = selectors.place_get(pk=filters["place"]) if filters.get("place") else None
     initial = {
         **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
-        "date_from": filters.get("date_from") and filters["date_from"].isoformat(),
-        "date_to": filters.get("date_to") and filters["date_to"].isoformat(),
+        "date_from": filters["date_from"].isoformat() if filters.get("date_from") else "",
+        "date_to": filters["date_to"].isoformat() if filters.get("date_to") else "",
         "event_type": filters.get("event_type", []),
         "sub_event_type": filters.get("sub_event_type", []),
         "status": "verified" if filters.get("status") == ["verified"] else "",
@@ -124,6 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         max_incident_id=selectors.incident_max_id(),
         now=timezone.now().isoformat(),
         poll_seconds=getattr(settings, "DASHBOARD_POLL_SECONDS", 60),
+        # Above this many incidents in view the map shows PostGIS grid clusters instead of single incidents.
+        max_individual=getattr(settings, "DASHBOARD_MAX_INDIVIDUAL", 2000),
     )
     provinces = [(COUNTRY_NAMES.get(c, c), names) for c, names in selectors.place_provinces()]
     context = {

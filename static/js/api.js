@@ -42,7 +42,7 @@ function describeError(status, body) {
 
 export async function getJSON(url, { signal } = {}) {
   const response = await fetch(url, {
-    headers: { Accept: "application/json" },
+    headers: { Accept: "application/json, application/geo+json;q=0.9" },
     credentials: "same-origin",
     signal,
   });

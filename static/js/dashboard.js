@@ -393,7 +393,7 @@ function start(map) {
     track(refreshList());
     if (state.tl_bbox) track(refreshTimeline());
   });
-  window.atlas = { map, incidentMap: atlasMap, state: () => state };
+  window.atlas = { map, incidentMap: atlasMap, timeline, state: () => state };
   refreshAll();
 }
 

@@ -53,7 +53,7 @@ export class IncidentMap {
     const clusterFeatures = cells.features || [];
     const count = clusterFeatures.reduce((s, f) => s + (f.properties.count || 0), 0);
     const fatalities = clusterFeatures.reduce((s, f) => s + (f.properties.fatalities || 0), 0);
-    if (count > 0 && count <= MAX_INDIVIDUAL) {
+    if (count > 0 && count <= (this.config.max_individual || MAX_INDIVIDUAL)) {
       const features = await this.fetchIndividual(state, bbox, signal);
       this.drawIndividual(features);
       this.mode = "incidents";
@@ -71,7 +71,7 @@ export class IncidentMap {
       extra: { format: "geojson", page_size: PAGE_SIZE },
     })}`;
     const features = [];
-    while (url && features.length < MAX_INDIVIDUAL) {
+    while (url && features.length < (this.config.max_individual || MAX_INDIVIDUAL)) {
       const page = await getJSON(url, { signal });
       features.push(...(page.features || []));
       url = page.next || (page.links && page.links.next) || null;
@@ -85,10 +85,6 @@ export class IncidentMap {
     for (const cell of cells) {
       const [lng, lat] = cell.geometry.coordinates;
       const p = cell.properties;
-      if (p.count === 1) {
-        this.layer.addLayer(this.pointMarker({ id: p.id, ...p }, [lat, lng], true));
-        continue;
-      }
       this.layer.addLayer(
         this.clusterMarker([lat, lng], p.count, p.event_type, () =>
           this.map.setView([lat, lng], Math.min(this.map.getZoom() + 2, this.map.getMaxZoom())),
@@ -130,6 +126,15 @@ export class IncidentMap {
     }
   }
 
+  /** How many incidents the map stands for right now: cluster counts plus single markers. */
+  drawnCount() {
+    let n = 0;
+    this.layer.eachLayer((layer) => {
+      n += layer.incidentCount || 1;
+    });
+    return n;
+  }
+
   clear() {
     this.layer.clearLayers();
     this.markers.clear();
@@ -148,11 +153,12 @@ export class IncidentMap {
       title: `${formatNumber(count)} incidents, mostly ${this.labels[eventType] || "mixed"}: zoom in`,
       alt: `${count} incidents`,
     });
+    marker.incidentCount = count;
     marker.on("click", onClick);
     return marker;
   }
 
-  pointMarker(props, latlng, fromServer = false) {
+  pointMarker(props, latlng) {
     const marker = L.circleMarker(latlng, {
       renderer: this.renderer,
       radius: radiusFor(props.fatalities),
@@ -164,7 +170,9 @@ export class IncidentMap {
     marker.incidentId = props.id;
     if (props.id !== undefined && props.id !== null) {
       this.markers.set(String(props.id), marker);
-      marker.bindPopup(() => this.popupContent(props, fromServer), { maxWidth: 340, minWidth: 240 });
+      // One element per marker: Popup.update() calls a content function again, which would drop the loaded detail.
+      let content = null;
+      marker.bindPopup(() => (content ||= this.popupContent(props)), { maxWidth: 340, minWidth: 240 });
       marker.on("popupopen", () => this.fillPopup(marker, props));
     }
     return marker;

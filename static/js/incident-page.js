@@ -12,7 +12,7 @@ function start(map) {
   if (!config.point) return;
   map.setView(config.point, 9, { animate: false });
   L.circleMarker(config.point, {
-    renderer: L.canvas(),
+    className: "incident-marker",
     radius: radiusFor(config.fatalities),
     color: "#1b1b1b",
     weight: 1,

@@ -6,7 +6,10 @@ export function outlinesLayer(map, config, { onOffline = () => {} } = {}) {
   map.eachLayer((layer) => {
     if (layer instanceof L.TileLayer) tiles.push(layer);
   });
+  // Own pane above the tiles and below the incidents; country fills come first in the file, provinces on top.
+  if (!map.getPane("outlines")) map.createPane("outlines").style.zIndex = 250;
   const outlines = L.geoJSON(null, {
+    pane: "outlines",
     interactive: false,
     style: (f) =>
       f.properties.level === "country"
@@ -17,13 +20,11 @@ export function outlinesLayer(map, config, { onOffline = () => {} } = {}) {
     .then((r) => r.json())
     .then((data) => {
       outlines.addData(data);
-      outlines.bringToBack();
     });
   L.control.layers({}, { "Offline outlines (Natural Earth)": outlines }, { collapsed: true }).addTo(map);
   let errors = 0;
   const show = () => {
     if (!map.hasLayer(outlines)) outlines.addTo(map);
-    outlines.bringToBack();
     map.getContainer().classList.add("offline");
   };
   for (const tile of tiles) {

@@ -1,5 +1,6 @@
 // The stacked bar timeline with a brush (d3).
-import * as d3 from "../vendor/d3/d3.min.mjs";
+// d3 is the UMD build loaded by a classic script tag: its ES module build imports bare package names.
+const { d3 } = window;
 
 const INTERVALS = {
   day: d3.utcDay,
