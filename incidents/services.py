@@ -268,6 +268,8 @@ def place_save(*, place: Place) -> Place:
         Incident.objects.filter(place=place).exclude(country=place.country, admin1=place.admin1).update(
             country=place.country, admin1=place.admin1, updated_at=timezone.now()
         )
+        # A name articles used but the gazetteer lacked: those articles are read again with the new place.
+        unresolved_place_resolve(place=place)
     return place
 
 

@@ -126,20 +126,22 @@ def process_article(self, article_id: int, force: bool = False) -> dict:
         return {"failed": _error_text(exc)}
 
 
-def poll(source: Source) -> dict:
-    """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure."""
+def poll(source: Source, *, queue: bool = True) -> dict:
+    """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure.
+
+    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself)."""
     if source.kind == Source.Kind.PAGE:
         article, created = services.article_create_or_get(url=canonical_url(source.url), source=source)
-        if created:
+        if created and queue:
             _queue_article(article.pk)
         services.source_record_poll(source_id=source.pk)
-        return {"new": int(created)}
+        return {"new": int(created), "ids": [article.pk] if created else []}
     response = fetch(source.url, accept=FEED_TYPES, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         services.source_record_poll(source_id=source.pk)
-        return {"new": 0, "not_modified": True}
+        return {"new": 0, "not_modified": True, "ids": []}
     feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
-    new = 0
+    new = []
     for entry in feed.entries:
         url = canonical_url(entry.url) if entry.url else ""
         article, created = services.article_create_or_get(
@@ -151,8 +153,9 @@ def poll(source: Source) -> dict:
             content_hash=content_hash(entry.text) if entry.text else None,
         )
         if created:
-            new += 1
-            _queue_article(article.pk)
+            new.append(article.pk)
+            if queue:
+                _queue_article(article.pk)
     services.source_record_poll(
         source_id=source.pk,
         etag=response.etag,
@@ -161,8 +164,8 @@ def poll(source: Source) -> dict:
     )
     if feed.warning:
         logger.warning("Feed %s is malformed, %d entries read: %s", source.url, len(feed.entries), feed.warning)
-        return {"new": new, "entries": len(feed.entries), "warning": feed.warning}
-    return {"new": new, "entries": len(feed.entries)}
+        return {"new": len(new), "entries": len(feed.entries), "ids": new, "warning": feed.warning}
+    return {"new": len(new), "entries": len(feed.entries), "ids": new}
 
 
 @shared_task(bind=True, **_RETRY)
@@ -173,7 +176,8 @@ def poll_source(self, source_id: int, force: bool = False) -> dict:
     if source is None:
         return {"skipped": "gone"}
     try:
-        return poll(source)
+        result = poll(source)
+        return {key: value for key, value in result.items() if key != "ids"}
     except TransientFetchError as exc:
         services.source_record_poll(source_id=source_id, error=_error_text(exc))
         if self.request.retries >= MAX_RETRIES:
