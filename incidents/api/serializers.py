@@ -6,6 +6,7 @@ describe that shape for the OpenAPI schema, and the schemathesis test holds the 
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place, Source
@@ -289,7 +290,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ArticleSubmitSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, required=False, allow_blank=True, help_text="The article's page")
+    url = serializers.URLField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
+        help_text="The article's page (http or https)",
+    )
     title = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     text = serializers.CharField(
         max_length=500_000, required=False, allow_blank=True, trim_whitespace=True, help_text="Or the text itself"

@@ -1,0 +1,191 @@
+"""POST articles/ -> 202 with a status URL; the article is queued for ingest by task name, once, on commit."""
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.gis.geos import Point
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from incidents.models import Article
+from tests.factories import ArticleFactory, IncidentFactory, IncidentSourceFactory, PlaceFactory
+
+URL = "/api/v1/articles/"
+TEXT = (
+    "A roadside bomb killed three Iraqi soldiers in Tarmiyah, north of Baghdad, on March 12, 2016, "
+    "security sources said."
+)
+
+
+@pytest.fixture
+def submitter(db, django_user_model):
+    user = django_user_model.objects.create_user(username="newsroom", password="newsroom-pw-1")
+    user.user_permissions.add(Permission.objects.get(codename="add_article"))
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+
+
+def queued_article_ids() -> list[int]:
+    """Article ids of process_article messages waiting in our Celery queue in Redis (kombu's list)."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    found = []
+    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
+        message = json.loads(raw)
+        if message["headers"]["task"] != "ingest.tasks.process_article":
+            continue
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        found.append(args[0])
+    return found
+
+
+def drop_queued(article_ids) -> None:
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
+        message = json.loads(raw)
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        if message["headers"]["task"] == "ingest.tasks.process_article" and args[0] in article_ids:
+            client.lrem(settings.CELERY_TASK_DEFAULT_QUEUE, 0, raw)
+
+
+@pytest.mark.django_db
+def test_submitting_text_returns_202_with_a_status_url_and_queues_the_article_on_commit(
+    api_client, submitter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_client.post(URL, {"title": "Bomb in Tarmiyah", "text": TEXT}, format="json", **submitter)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    article = Article.objects.get(pk=body["id"])
+    try:
+        assert (article.title, article.text, article.status) == ("Bomb in Tarmiyah", TEXT, "queued")
+        assert len(article.content_hash) == 64
+        assert body["status_url"].endswith(f"/api/v1/articles/{article.pk}/")
+        assert response["Location"] == body["status_url"]
+        assert len(callbacks) == 1
+        assert queued_article_ids().count(article.pk) == 1
+    finally:
+        drop_queued([article.pk])
+
+
+@pytest.mark.django_db
+def test_the_same_url_or_text_again_returns_the_stored_article_without_queueing_it_twice(
+    api_client, submitter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as first:
+        by_url = api_client.post(URL, {"url": "https://news.example.org/story#comments"}, format="json", **submitter)
+        by_text = api_client.post(URL, {"text": TEXT}, format="json", **submitter)
+    with django_capture_on_commit_callbacks() as again:
+        same_url = api_client.post(URL, {"url": "https://news.example.org/story"}, format="json", **submitter)
+        same_text = api_client.post(URL, {"text": "  " + TEXT.upper() + "\n"}, format="json", **submitter)
+    assert by_url.json()["id"] == same_url.json()["id"]
+    assert by_text.json()["id"] == same_text.json()["id"]
+    assert Article.objects.count() == 2
+    assert len(first) == 2 and len(again) == 0
+    assert Article.objects.get(pk=by_url.json()["id"]).url == "https://news.example.org/story"
+
+
+@pytest.mark.django_db
+def test_a_failed_article_submitted_again_is_queued_again(api_client, submitter, django_capture_on_commit_callbacks):
+    failed = ArticleFactory(url="https://news.example.org/broken", status="failed", error="HTTP 503")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api_client.post(URL, {"url": failed.url}, format="json", **submitter)
+    assert response.json()["id"] == failed.pk
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, len(callbacks)) == ("queued", "", 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "non_field_errors"),
+        ({"text": "   "}, "non_field_errors"),
+        ({"url": "ftp://example.org/x"}, "url"),
+        ({"url": "not a url"}, "url"),
+        ({"url": "https://example.org/" + "a" * 2100}, "url"),
+    ],
+)
+def test_a_bad_submission_is_a_400_that_says_why(api_client, submitter, body, field):
+    response = api_client.post(URL, body, format="json", **submitter)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_status_url_shows_status_error_and_the_incidents_produced(api_client):
+    article = ArticleFactory(status="processed")
+    incident = IncidentFactory()
+    IncidentSourceFactory(incident=incident, article=article)
+    hidden = IncidentFactory(status="rejected")
+    IncidentSourceFactory(incident=hidden, article=article)
+    body = api_client.get(f"{URL}{article.pk}/").json()
+    assert body["status"] == "processed" and body["error"] == ""
+    assert [i["id"] for i in body["incidents"]] == [incident.pk]
+    assert body["incidents"][0]["url"].endswith(f"/api/v1/incidents/{incident.pk}/")
+
+
+@pytest.mark.django_db
+def test_articles_are_listed_newest_first_and_filter_by_status(api_client):
+    old = ArticleFactory(status="failed")
+    new = ArticleFactory(status="processed")
+    assert [a["id"] for a in api_client.get(URL).json()["results"]] == [new.pk, old.pk]
+    assert [a["id"] for a in api_client.get(URL, {"status": "failed"}).json()["results"]] == [old.pk]
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker process on this test's database, Redis database and queue."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgis://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "warning",
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield proc
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.worker
+def test_a_submitted_article_is_processed_by_a_real_worker_and_its_status_lists_the_incident(
+    api_client, django_user_model, worker
+):
+    PlaceFactory(name="Tarmiyah", alternate_names=["Tarmiya"], admin1="Baghdad", point=Point(44.39, 33.67, srid=4326))
+    user = django_user_model.objects.create_user(username="newsroom", password="newsroom-pw-1")
+    user.user_permissions.add(Permission.objects.get(codename="add_article"))
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    response = api_client.post(URL, {"title": "Roadside bomb in Tarmiyah", "text": TEXT}, format="json", **auth)
+    assert response.status_code == 202
+    status_url = response.json()["status_url"]
+    deadline = time.monotonic() + 90
+    body = {}
+    while time.monotonic() < deadline:
+        body = api_client.get(status_url).json()
+        if body["status"] in ("processed", "failed"):
+            break
+        time.sleep(0.5)
+    assert body.get("status") == "processed", (body, worker.poll())
+    [incident] = body["incidents"]
+    assert incident["location_name"] == "Tarmiyah"
+    assert incident["fatalities"] == 3
+    assert incident["date"] == "2016-03-12"
