@@ -178,7 +178,11 @@ async function refreshTimeline() {
   document.getElementById("timeline-interval").textContent = `(per ${interval})`;
   try {
     const data = await getJSON(`${config.api.timeline}?${params}`, { signal: timelineAbort.signal });
-    timeline.render(normaliseBuckets(data), { interval, selection: [state.sel_from, state.sel_to] });
+    timeline.render(normaliseBuckets(data), {
+      interval,
+      selection: [state.sel_from, state.sel_to],
+      window: [state.filters.date_from, state.filters.date_to],
+    });
   } catch (error) {
     if (error.name === "AbortError") return;
     statusEl.textContent = `Could not load the timeline: ${error.message}`;
@@ -259,7 +263,7 @@ document.getElementById("f-reset").addEventListener("click", (event) => {
 const suggestActors = debounce(async (value) => {
   if (value.length < 2) return;
   try {
-    const data = await getJSON(`${config.api.actors}?${new URLSearchParams({ search: value, page_size: 10 })}`);
+    const data = await getJSON(`${config.api.actors}?${new URLSearchParams({ q: value, page_size: 10 })}`);
     const list = document.getElementById("actor-options");
     list.replaceChildren(...(data.results || data).map((a) => el("option", { value: a.name })));
   } catch {
@@ -272,7 +276,7 @@ let placeChoices = new Map();
 const suggestPlaces = debounce(async (value) => {
   if (value.length < 2) return;
   try {
-    const data = await getJSON(`${config.api.places}?${new URLSearchParams({ search: value, page_size: 10 })}`);
+    const data = await getJSON(`${config.api.places}?${new URLSearchParams({ q: value, page_size: 10 })}`);
     const results = data.results || data.features || data;
     placeChoices = new Map();
     const options = results.map((p) => {
@@ -359,6 +363,9 @@ document.getElementById("show-new").addEventListener("click", () => {
   refreshAll();
 });
 setInterval(poll, (config.poll_seconds || 60) * 1000);
+
+// On a phone the filters start folded, so the map is on the first screen.
+if (window.matchMedia("(max-width: 720px)").matches) document.querySelector(".filters-toggle").open = false;
 
 // ---- start ---------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 // d3 is the UMD build loaded by a classic script tag: its ES module build imports bare package names.
 const { d3 } = window;
 
+const MIN_BUCKETS = 12;
 const INTERVALS = {
   day: d3.utcDay,
   week: d3.utcMonday,
@@ -78,7 +79,8 @@ export class Timeline {
     new ResizeObserver(() => this.draw()).observe(container);
   }
 
-  render(rows, { interval, selection }) {
+  render(rows, { interval, selection, window: range = null }) {
+    this.range = range;
     this.rows = rows;
     this.interval = interval;
     this.selection = selection;
@@ -105,8 +107,18 @@ export class Timeline {
       this.x = null;
       return;
     }
-    const start = table[0].date;
-    const end = step.offset(table.at(-1).date, 1);
+    let start = table[0].date;
+    let end = step.offset(table.at(-1).date, 1);
+    // The chosen date window is the axis, even where it holds no incidents.
+    const [windowFrom, windowTo] = (this.range || []).map(parseDate);
+    if (windowFrom && step.floor(windowFrom) < start) start = step.floor(windowFrom);
+    if (windowTo && step.offset(step.floor(windowTo), 1) > end) end = step.offset(step.floor(windowTo), 1);
+    // A few buckets alone would each span the whole width; show at least MIN_BUCKETS, data in the middle.
+    const missing = MIN_BUCKETS - step.count(start, end);
+    if (missing > 0) {
+      start = step.offset(start, -Math.floor(missing / 2));
+      end = step.offset(end, Math.ceil(missing / 2));
+    }
     const x = d3.scaleUtc().domain([start, end]).range([left, width - right]);
     const maxY = d3.max(table, (d) => d3.sum(keys, (k) => d[k])) || 1;
     const y = d3.scaleLinear().domain([0, maxY]).nice().range([height - bottom, top]);
@@ -133,7 +145,7 @@ export class Timeline {
       .join("title")
       .text((d) => `${fmt(d.data.date)}: ${d.data[d.key]} ${label[d.key]}`);
     this.xAxisG.attr("transform", `translate(0,${height - bottom})`).call(d3.axisBottom(x).ticks(Math.max(2, width / 90)));
-    this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(4, "~s"));
+    this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxY), "~s"));
     this.x = x;
     this.step = step;
     const brush = d3
