@@ -47,6 +47,17 @@ _PHRASES = [
     ),
     ("year", re.compile(r"\b(?:in|since|until|during|by|of|from|between|after|before)\s+((?:19|20)\d{2})\b", re.I)),
 ]
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Cheap pre-checks per phrase kind: the patterns are the costly part of date finding.
+_STEMS = {
+    "weekday": ("day",),
+    "dayword": ("yesterday", "today", "tonight", "last night", "this morning"),
+    "relative": ("week", "month", "year"),
+    "ago": (" ago",),
+    "explicit": _MONTH_STEMS,
+    "month": _MONTH_STEMS,
+    "year": ("19", "20"),
+}
 # A date after these words frames a span or a deadline, not the day an event happened.
 _SPAN_BEFORE = re.compile(
     r"\b(since|until|by the end of|by|between|from|after|before|ahead of|up to)\s*$|\bbetween\b[^.;]{1,25}\band\s*$",
@@ -89,7 +100,10 @@ def _parse(phrase: str, base: dt.date) -> dt.date | None:
 def find_dates(sentence: str, published: dt.date | None) -> list[DatePhrase]:
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
+    low = sentence.lower()
     for kind, pattern in _PHRASES:
+        if not any(stem in low for stem in _STEMS[kind]):
+            continue
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -27,12 +27,15 @@ ATTACK_VERB = (
     r"ing)?|killed|kill|wounded|exploded|shelled|pounded|bombed)"
 )
 
-LEXICON: list[tuple[re.Pattern, str, str, int]] = [
+# Each entry: pattern, event type, sub-type, rank, and words one of which must occur (a cheap pre-check that
+# keeps extraction fast: most sentences name none of them).
+LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(r"\bchemical (?:attack|weapons?|agents?)\b|\b(?:chlorine|sarin|mustard) gas\b"),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.CHEMICAL_WEAPON,
         0,
+        ("chemical", "chlorine", "sarin", "mustard"),
     ),
     (
         _p(
@@ -42,6 +45,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SUICIDE_BOMB,
         1,
+        ("suicide", "blew"),
     ),
     (
         _p(
@@ -54,6 +58,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE_LANDMINE_IED,
         2,
+        ("ied", "improvised", "roadside", "bomb", "mine", "explosi", "blast"),
     ),
     (
         _p(
@@ -64,6 +69,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_DRONE_STRIKE,
         3,
+        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb"),
     ),
     (
         _p(
@@ -75,14 +81,22 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SHELLING_ARTILLERY_MISSILE_ATTACK,
         4,
+        ("rocket", "missile", "mortar", "katyusha", "shell", "artillery"),
     ),
     (
         _p(r"\b(?:hand )?grenades? (?:attack|was thrown|were thrown|hurled)|\bthrew (?:a )?(?:hand )?grenade\b"),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.GRENADE,
         5,
+        ("grenade",),
     ),
-    (_p(r"\b(?:raped|rape|sexual (?:violence|assault|abuse))\b"), E.VIOLENCE_AGAINST_CIVILIANS, S.SEXUAL_VIOLENCE, 6),
+    (
+        _p(r"\b(?:raped|rape|sexual (?:violence|assault|abuse))\b"),
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.SEXUAL_VIOLENCE,
+        6,
+        ("rape", "sexual"),
+    ),
     (
         _p(
             r"\b(?:kidnapp(?:ed|ing|ings)|abduct(?:ed|ion|ions|ing)|taken hostage|seized as hostages?|"
@@ -91,6 +105,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ABDUCTION_FORCED_DISAPPEARANCE,
         7,
+        ("kidnap", "abduct", "hostage", "disappeared"),
     ),
     (
         _p(
@@ -101,6 +116,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.PROTESTS,
         S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
         8,
+        ("ammunition", "tear gas", "water cannon", "fire"),
     ),
     (
         _p(
@@ -111,6 +127,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.RIOTS,
         S.VIOLENT_DEMONSTRATION,
         9,
+        ("riot", "mob", "storm", "torch", "set fire", "vandal", "violent", "demonstrators", "stones"),
     ),
     (
         _p(
@@ -124,6 +141,22 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.BATTLES,
         S.ARMED_CLASH,
         10,
+        (
+            "clash",
+            "battle",
+            "firefight",
+            "fire",
+            "ambush",
+            "skirmish",
+            "repel",
+            "under attack",
+            "fighting",
+            "attack",
+            "assault",
+            "counter",
+            "besieg",
+            "storm",
+        ),
     ),
     (
         _p(
@@ -133,12 +166,14 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.BATTLES,
         S.GOVERNMENT_REGAINS_TERRITORY,
         11,
+        ("recaptur", "retook", "took back", "liberat", "regain", "ousted", "drove"),
     ),
     (
         _p(r"\b(?:seized|captured|overran|overrunning|took control of|fell to|fall of|swept through|overtook)\b"),
         E.BATTLES,
         S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
         12,
+        ("seiz", "captur", "overr", "took control", "fell to", "fall of", "swept", "overtook"),
     ),
     (
         _p(
@@ -148,6 +183,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ATTACK,
         13,
+        ("execut", "massacr", "shot dead", "gunned", "assassin", "murder", "behead", "civilians"),
     ),
     (
         _p(
@@ -157,12 +193,14 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.PROTESTS,
         S.PEACEFUL_PROTEST,
         14,
+        ("protest", "demonstrat", "rall", "sit-in", "marched", "gathered", "blocked"),
     ),
     (
         _p(r"\b(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,
         15,
+        ("arrest", "detain", "rounded up", "apprehend", "custody"),
     ),
     (
         _p(
@@ -172,6 +210,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.STRATEGIC_DEVELOPMENTS,
         S.DISRUPTED_WEAPONS_USE,
         16,
+        ("defus", "dismantl", "intercept", "shot down"),
     ),
     (
         _p(
@@ -181,8 +220,13 @@ LEXICON: list[tuple[re.Pattern, str, str, int]] = [
         E.BATTLES,
         S.ARMED_CLASH,
         20,
+        ("attack",),
     ),
 ]
+
+# One pass finds which stems occur, instead of a substring test per stem (a stem inside a longer one that matched
+# at the same place is missed, which only skips a pattern that would need that exact spot anyway).
+_STEM_RE = re.compile("|".join(sorted({re.escape(st) for e in LEXICON for st in e[4]}, key=len, reverse=True)))
 
 # Intentions, threats and hypotheticals: no event happened (yet).
 IRREALIS = _p(
@@ -210,7 +254,12 @@ CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|get
 
 def triggers(sentence: str) -> list[Trigger]:
     found = []
-    for pattern, event, sub, rank in LEXICON:
+    present = set(_STEM_RE.findall(sentence.lower()))
+    if not present:
+        return found
+    for pattern, event, sub, rank, stems in LEXICON:
+        if present.isdisjoint(stems):
+            continue
         for m in pattern.finditer(sentence):
             # "to recapture", "to seize": an aim, not a deed.
             if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and re.search(

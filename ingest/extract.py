@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import gazetteer_index
@@ -225,6 +226,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
     actor_trie = gazetteer_index.actor_trie()
 
     tokens = tokenize(full)
+    starts = [t.start for t in tokens]
     people = person_surnames(full, tokens)
     mentions = find_mentions(full, tokens, place_trie, people)
     resolve(mentions, full)
@@ -248,9 +250,10 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         sentence = full[s_start:s_end]
         if para in caption_paragraphs or _SKIP_SENTENCE.match(sentence):
             continue
-        dates = find_dates(sentence, published)
         cas = casualties(sentence)
         trigger = best_trigger(sentence)
+        # Dates matter only around an event; skipping the rest keeps extraction fast.
+        dates = find_dates(sentence, published) if trigger is not None or cas.any() else []
         # Follow-up sentences continue the news, not the history told in between.
         previous = next((d for d in reversed(drafts) if not d.background), None)
         if trigger is None:
@@ -266,7 +269,9 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             continue
         s_mentions = [m for m in located if s_start <= m.start < s_end]
         picks = _pick_places(sentence, s_start, s_mentions, trigger)
-        s_tokens = tokenize(sentence)
+        # The article's tokens, shifted to sentence offsets: tokenising twice costs more than the slice.
+        lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+        s_tokens = [Token(t.text, t.norm, t.start - s_start, t.end - s_start) for t in tokens[lo:hi]]
         actors = _order_actors(sentence, _actors(sentence, s_tokens, actor_trie), trigger)
 
         if phrase is None and last_dates is not None and last_dates[0] == para:

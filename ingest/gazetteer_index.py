@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -59,8 +60,7 @@ def name_tokens(value: str) -> tuple[str, ...]:
     return tuple(TOKEN_RE.findall(fold(value)))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     norm: str
     start: int

@@ -120,16 +120,42 @@ class Casualties:
         return any(v is not None for v in (self.fatalities, self.injured, self.missing))
 
 
+_KILL_STEMS = (
+    "kill",
+    "dead",
+    "died",
+    "death",
+    "slain",
+    "martyr",
+    "perish",
+    "lost their",
+    "fatalit",
+    "execut",
+    "behead",
+)
+_INJURY_STEMS = ("injur", "wound", "hurt")
+_MISSING_STEMS = ("missing", "unaccounted", "disappeared")
+
+
 def casualties(sentence: str) -> Casualties:
-    text = digitize(sentence)
     out = Casualties()
-    killed = _first(text, _KILLED_P)
+    low = sentence.lower()
+    # Cheap pre-checks: most sentences report no casualties, and the patterns below are the costly part.
+    want_killed = any(s in low for s in _KILL_STEMS)
+    want_injured = any(s in low for s in _INJURY_STEMS)
+    want_missing = any(s in low for s in _MISSING_STEMS)
+    if not (want_killed or want_injured or want_missing):
+        return out
+    text = digitize(sentence)
+    if not any(ch.isdigit() for ch in text):
+        return out
+    killed = _first(text, _KILLED_P) if want_killed else None
     if killed:
         out.fatalities = _sum_breakdown(text, killed[1], killed[0])
-    injured = _first(text, _INJURED_P)
+    injured = _first(text, _INJURED_P) if want_injured else None
     if injured:
         out.injured = injured[0]
-    missing = _first(text, _MISSING_P)
+    missing = _first(text, _MISSING_P) if want_missing else None
     if missing:
         out.missing = missing[0]
     return out
