@@ -1,0 +1,170 @@
+"""End to end through a real Celery worker process: a feed on a local HTTP server is polled and becomes incidents."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.db import connection
+
+from config.celery_app import app as celery_app
+from incidents.models import Article, Incident, Source
+from ingest.tasks import poll_source
+from tests.factories import PlaceFactory, SourceFactory
+from tests.fixtures.http import LocalServer
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def rss(items: list[dict]) -> str:
+    body = "".join(
+        f"<item><title>{i['title']}</title><link>{i['link']}</link><guid>{i['link']}</guid>"
+        f"<pubDate>{i['date']}</pubDate><description><![CDATA[{i.get('summary', '')}]]></description>"
+        + (f"<content:encoded><![CDATA[{i['content']}]]></content:encoded>" if "content" in i else "")
+        + "</item>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Local wire</title>'
+        f"<link>http://127.0.0.1/</link><description>test</description>{body}</channel></rss>"
+    )
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgis://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real worker on this run's queue and Redis, against the test database; stopped at the end."""
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)  # tasks a crashed earlier run left behind
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DB_CONN_MAX_AGE": "0"}
+    log = open(f"/tmp/atlas-test-worker-{uuid.uuid4().hex[:8]}.log", "w+")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2", "-Q", queue,
+         "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while "ready." not in Path(log.name).read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the worker did not start:\n{Path(log.name).read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+    os.unlink(log.name)
+
+
+def wait_for(condition, timeout=60.0, what="the worker"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def all_done():
+    return Article.objects.exists() and not Article.objects.filter(status__in=["queued", "processing"]).exists()
+
+
+def test_a_polled_feed_becomes_merged_incidents_with_sources_through_a_real_worker(worker):
+    call_command("load_actors", verbosity=0)
+    PlaceFactory(name="Aţ Ţārmīyah", ascii_name="At Tarmiyah", alternate_names=["Tarmiya", "Tarmiyah"],
+                 admin1="Baghdad", point=Point(44.39583, 33.67444, srid=4326))  # fmt: skip
+    PlaceFactory(name="Baghdad", admin1="Baghdad", feature_code="PPLC", population=7216000,
+                 point=Point(44.40088, 33.34058, srid=4326))  # fmt: skip
+    PlaceFactory(name="As Samawah", ascii_name="As Samawah", alternate_names=["Samawah", "Samawa"], admin1="Muthanna",
+                 feature_code="PPLA", population=152890, point=Point(45.2944, 31.33198, srid=4326))  # fmt: skip
+    items = [
+        {
+            "title": "IS kills 3 Iraqi militiamen",
+            "link": "https://wire.example.org/is-kills-3",
+            "date": "Sun, 22 Aug 2021 07:00:00 +0000",
+            "content": "<p>Islamic State militants attacked a base of the Popular Mobilization Forces in Tarmiya, "
+            "north of Baghdad, on Friday night, killing three fighters.</p><p>Share this article</p>"
+            "<p>Security officials said the attackers fled towards the orchards along the Tigris.</p>",
+        },
+        {
+            "title": "Three PMF fighters killed",
+            "link": "https://other.example.org/pmf-three-killed",
+            "date": "Sun, 22 Aug 2021 09:00:00 +0000",
+            "content": "<p>Three PMF fighters were killed when IS militants attacked their base in Tarmiyah on Friday, "
+            "security sources said.</p>",
+        },
+    ]
+    with LocalServer() as server:
+        page = (
+            "<html><head><title>Convoy hit near Samawah</title></head><body><nav>Home</nav><article>"
+            "<h1>Convoy hit near Samawah</h1><p>A roadside bomb hit a US logistics convoy near Samawah on Tuesday, the "
+            "security media cell said. No casualties were reported.</p><p>The convoy was carrying supplies for "
+            "coalition forces and was travelling north on the main highway when the device exploded.</p>"
+            "</article></body></html>"
+        )
+        items.append(
+            {
+                "title": "Convoy hit near Samawah",
+                "link": server.add("/convoy", page),
+                "date": "Wed, 18 Aug 2021 10:00:00 +0000",
+                "summary": "A roadside bomb hit a convoy.",
+            }
+        )
+        feed_url = server.add("/feed.xml", rss(items), content_type="application/rss+xml", etag='"v1"')
+        source = SourceFactory(url=feed_url)
+
+        poll_source.delay(source.pk)
+        wait_for(lambda: Article.objects.count() == 3 and all_done())
+
+        assert set(Article.objects.values_list("status", flat=True)) == {"processed"}
+        convoy = Article.objects.get(url=server.url("/convoy"))
+        assert convoy.title == "Convoy hit near Samawah" and "Home" not in convoy.text  # fetched by the worker
+        tarmiya = Incident.objects.get(location_name="Aţ Ţārmīyah")
+        assert tarmiya.source_links.count() == 2  # two outlets, one incident
+        assert (tarmiya.event_type, tarmiya.fatalities) == ("battles", 3)
+        assert set(tarmiya.actors.values_list("name", flat=True)) >= {"Islamic State", "Popular Mobilization Forces"}
+        assert Incident.objects.filter(location_name="As Samawah", source_links__article=convoy).exists()
+        assert server.hits("/feed.xml")[0].get("if-none-match") is None
+        before = Incident.objects.count()
+
+        # The feed gains one entry: the next poll sends the ETag back, gets the new feed, stores only the new entry.
+        items.append(
+            {
+                "title": "Clash in Tarmiya again",
+                "link": "https://wire.example.org/later",
+                "date": "Tue, 24 Aug 2021 07:00:00 +0000",
+                "content": "<p>Islamic State militants attacked a checkpoint in Tarmiya on Monday night, killing two "
+                "soldiers of the Iraqi army, security officials said.</p>",
+            }
+        )
+        server.add("/feed.xml", rss(items), content_type="application/rss+xml", etag='"v2"')
+        Source.objects.filter(pk=source.pk).update(last_polled_at=None)
+        poll_source.delay(source.pk)
+        wait_for(lambda: Article.objects.count() == 4 and all_done())
+        assert server.hits("/feed.xml")[-1]["if-none-match"] == '"v1"'
+        assert Incident.objects.count() == before + 1
+        assert Article.objects.get(url="https://wire.example.org/later").incidents.count() == 1
+
+        # Polling an unchanged feed is a 304 and redelivering a processed article is a no-op.
+        Source.objects.filter(pk=source.pk).update(last_polled_at=None)
+        poll_source.delay(source.pk).get(timeout=30)
+        celery_app.send_task("ingest.tasks.process_article", args=[convoy.pk]).get(timeout=30)
+        assert (Article.objects.count(), Incident.objects.count()) == (4, before + 1)
