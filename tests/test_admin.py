@@ -193,6 +193,7 @@ def test_the_province_filter_offers_the_provinces_of_the_chosen_country(editor_c
     [
         ("checkpoints", {"summary"}),  # English stemming of the summary
         ("Hawija", {"location"}),
+        ("al-Hawija", {"location"}),
         ("mortar rounds", {"evidence"}),
         ("market", {"evidence"}),
     ],
@@ -200,7 +201,9 @@ def test_the_province_filter_offers_the_provinces_of_the_chosen_country(editor_c
 def test_the_changelist_searches_summary_location_and_evidence(editor_client, term, expected):
     made = {
         "summary": IncidentFactory(summary="Gunmen attacked a checkpoint."),
-        "location": IncidentFactory(summary="Clashes.", location_name="Hawija"),
+        "location": IncidentFactory(
+            summary="Clashes.", place=PlaceFactory(name="Hawija", alternate_names=["Al Hawija"])
+        ),
         "evidence": IncidentFactory(summary="Shelling."),
     }
     IncidentSourceFactory(incident=made["evidence"], evidence="Mortar rounds hit the market on Monday.")
