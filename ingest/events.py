@@ -109,14 +109,24 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
     (
         _p(
-            r"\b(?:live ammunition|tear gas|water cannons?|opened fire on (?:the )?(?:protesters|"
-            r"demonstrators|crowds?)|"
-            r"fired (?:\w+ )?(?:at|on) (?:the )?(?:protesters|demonstrators))\b"
+            r"\b(?:live (?:ammunition|fire|rounds)|opened fire on (?:the )?(?:protesters|demonstrators|crowds?)|"
+            r"fired (?:\w+ )?(?:at|on|into) (?:the )?(?:protesters|demonstrators|crowds?)|"
+            r"(?:killed|shot) (?:\d+ |several |two |three )?(?:protesters|demonstrators))\b"
         ),
         E.PROTESTS,
         S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
         8,
-        ("ammunition", "tear gas", "water cannon", "fire"),
+        ("live", "opened fire", "fired", "protesters", "demonstrators"),
+    ),
+    (
+        _p(
+            r"\b(?:tear ?gas|water cannons?|rubber bullets|"
+            r"dispersed (?:the )?(?:protest|protesters|demonstrat|crowd)\w*)\b"
+        ),
+        E.PROTESTS,
+        S.PROTEST_WITH_INTERVENTION,
+        8,
+        ("tear", "water cannon", "dispersed", "rubber bullets"),
     ),
     (
         _p(

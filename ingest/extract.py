@@ -101,17 +101,19 @@ def _actors(sentence: str, tokens: list[Token], trie: Trie) -> list[tuple[int, s
 
 
 def _order_actors(sentence: str, found: list[tuple[int, str]], trigger: Trigger) -> list[str]:
-    """Actor 1 is the one who acts: named before the trigger, or after "by"/"from" in a passive."""
-    names = []
+    """Actor 1 is the one who acts: the agent of a passive ("by X"), else the last one named before the trigger."""
+    names: list[str] = []
     for _, name in sorted(found):
         if name not in names:
             names.append(name)
+    before = [name for pos, name in sorted(found) if pos < trigger.start]
     agents = [
         name for pos, name in found if re.search(r"\b(?:by|from)\s+(?:the\s+)?$", sentence[max(0, pos - 12) : pos])
     ]
-    for name in reversed(agents):
-        names.remove(name)
-        names.insert(0, name)
+    first = agents[0] if agents else (before[-1] if before else None)
+    if first is not None:
+        names.remove(first)
+        names.insert(0, first)
     return names
 
 

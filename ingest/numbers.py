@@ -23,6 +23,11 @@ _ONE = re.compile(
     re.I,
 )
 
+# "killed a contractor", "wounding an officer": one person.
+_VERB_ONE = re.compile(
+    r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es))\s+(?:a|an)\s+(?!(?:number|total|few|dozen|handful|lot)\b)",
+    re.I,
+)
 NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
 KILLED = (
@@ -39,8 +44,9 @@ _NOT_PEOPLE = re.compile(
     re.I,
 )
 _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
-# Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count.
-GAP = r"(?:[^\d;:!?()\u2013\u2014]|\[[^\]]*\]|\([^)]*\)){0,75}?"
+# Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count and no
+# other casualty verb ("killed 1 contractor and wounded 9": the 1 is not the wounded).
+GAP = r"(?:(?!kill|wound|injur|died|dead\b)[^\d;:!?()\u2013\u2014]|\[[^\]]*\]|\([^)]*\)){0,75}?"
 
 
 def _patterns(word: str) -> list[re.Pattern]:
@@ -71,6 +77,7 @@ def digitize(sentence: str) -> str:
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
     text = _ONE.sub("1 ", text)
+    text = _VERB_ONE.sub(r"\1 1 ", text)
     text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
@@ -89,10 +96,16 @@ def _is_count(text: str, m: re.Match) -> bool:
     return not (1900 <= value <= 2100 and "," not in m.group(1))
 
 
+_AFTER_VERB = re.compile(r"\b(?:kill|wound|injur)\w*\s+" + QUAL + r"$", re.I)
+
+
 def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int] | None:
     best = None
-    for pattern in patterns:
+    for n, pattern in enumerate(patterns):
         for m in pattern.finditer(text):
+            # "killed 1 contractor and wounded 9": a count right after a verb belongs to that verb.
+            if n == 0 and _AFTER_VERB.search(text, 0, m.start(1)):
+                continue
             if _is_count(text, m):
                 if best is None or m.start() < best[1]:
                     best = (int(m.group(1).replace(",", "")), m.start(), m.end())
