@@ -109,6 +109,8 @@ def test_generated_incidents_look_like_conflict_data(places):
     assert not incidents.filter(source_links=None).exists()
     assert IncidentActor.objects.filter(incident__is_synthetic=True).count() > 1500
     assert incidents.filter(search_vector=None).count() == 0
+    by_id = list(incidents.order_by("pk").values_list("date", flat=True))
+    assert by_id == sorted(by_id), "stored in date order, as ingest stores them"
 
 
 def test_it_falls_back_to_real_towns_when_the_gazetteer_is_empty():
