@@ -45,3 +45,24 @@ def gazetteer(django_db_setup, django_db_blocker):
         out = io.StringIO()
         call_command("load_gazetteer", "--no-progress", stdout=out, stderr=io.StringIO())
     return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def actors(django_db_setup, django_db_blocker):
+    """The actor seed (incidents/data/actors.json), loaded once per test database like the gazetteer."""
+    import io
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_actors", stdout=io.StringIO())
+
+
+@pytest.fixture
+def extraction_index(gazetteer, actors, db):
+    """Gazetteer and actors loaded, and extraction's in-process index rebuilt for this test's data."""
+    from ingest.extract import reset_caches
+
+    reset_caches()
+    yield
+    reset_caches()

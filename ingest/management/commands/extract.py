@@ -97,7 +97,6 @@ class Command(BaseCommand):
             stream = sys.stdin.buffer if input == "-" else open(input, "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"cannot read {input}: {exc}") from exc
-        out = sys.stdout.buffer
         with stream:
             for n, line in enumerate(stream, 1):
                 if not line.strip():
@@ -115,8 +114,8 @@ class Command(BaseCommand):
                         "places": [],
                         "incidents": [],
                     }
-                out.write(orjson.dumps(row) + b"\n")
-                out.flush()
+                self.stdout.write(orjson.dumps(row).decode())
+                self.stdout.flush()
 
 
 def _guess_id(line: bytes):

@@ -1,0 +1,102 @@
+"""Incidents: event types from trigger words, actors by alias, what is not an incident, one event in many sentences."""
+
+import datetime as dt
+
+import pytest
+
+from ingest.extract import extract_article
+
+MONDAY = dt.date(2021, 8, 23)
+
+
+def incidents(text, published=MONDAY, title=""):
+    return extract_article(title=title, text=text, published=published).incidents
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "sub_event_type"),
+    [
+        (
+            "A rocket attack hit a base in Kirkuk on Sunday.",
+            "explosions_remote_violence",
+            "shelling_artillery_missile_attack",
+        ),
+        (
+            "A drone strike killed two men in a car in Sinjar on Sunday.",
+            "explosions_remote_violence",
+            "air_drone_strike",
+        ),
+        ("Gunmen ambushed an army patrol near Tikrit on Sunday, killing four soldiers.", "battles", "armed_clash"),
+        ("Police clashed with militants in Mosul on Sunday.", "battles", "armed_clash"),
+        ("An IED struck a convoy in Samawah on Sunday.", "explosions_remote_violence", "remote_explosive_landmine_ied"),
+        (
+            "A car bomb exploded outside a market in Kirkuk on Sunday, killing seven.",
+            "explosions_remote_violence",
+            "remote_explosive_landmine_ied",
+        ),
+        (
+            "A suicide bomber blew himself up at a checkpoint in Ramadi on Sunday.",
+            "explosions_remote_violence",
+            "suicide_bomb",
+        ),
+        (
+            "Gunmen kidnapped two engineers in Basra on Sunday.",
+            "violence_against_civilians",
+            "abduction_forced_disappearance",
+        ),
+        ("Hundreds of protesters rallied in Nasiriyah on Sunday to demand jobs.", "protests", "peaceful_protest"),
+        (
+            "Police fired live ammunition at protesters in Nasiriyah on Sunday, killing three.",
+            "protests",
+            "excessive_force_against_protesters",
+        ),
+    ],
+)
+def test_it_types_events_by_their_trigger_words(extraction_index, text, event_type, sub_event_type):
+    found = incidents(text)
+    assert [(i.event_type, i.sub_event_type) for i in found] == [(event_type, sub_event_type)]
+    assert found[0].date == dt.date(2021, 8, 22) and found[0].evidence == text
+
+
+def test_it_resolves_actor_aliases_to_canonical_names_actor_one_first(extraction_index):
+    found = incidents("Daesh militants attacked a Hashd al-Shaabi checkpoint near Tikrit on Sunday, killing two.")
+    assert found[0].actors[:2] == ["Islamic State", "Popular Mobilization Forces"]
+    found = incidents("A PMU convoy was ambushed by ISIL fighters near Baiji on Sunday.")
+    assert found[0].actors[:2] == ["Islamic State", "Popular Mobilization Forces"]
+
+
+def test_it_reads_is_as_the_islamic_state_only_in_capitals(extraction_index):
+    found = incidents("The IS attack on the base in Tikrit on Sunday is the third this month.")
+    assert found[0].actors == ["Islamic State"]
+    assert incidents("It is clear that a rocket attack hit Tikrit on Sunday.")[0].actors == []
+
+
+def test_it_does_not_make_incidents_of_threats(extraction_index):
+    text = "Kataib Hezbollah warned on Sunday that it would attack US forces in Baghdad if they did not withdraw."
+    assert incidents(text) == []
+
+
+def test_it_does_not_report_history_as_news(extraction_index):
+    text = "In June 2014, Islamic State fighters seized Mosul. Its fighters shot down a helicopter in Basra in 2006."
+    assert all(i.background for i in incidents(text))
+
+
+def test_it_makes_one_incident_of_several_sentences_about_one_event(extraction_index):
+    text = (
+        "Islamic State militants attacked a convoy of the Popular Mobilization Forces near Makhmour on Sunday.\n"
+        "Six died, and 31 fighters were injured in the shooting."
+    )
+    found = incidents(text)
+    assert len(found) == 1
+    assert (found[0].fatalities, found[0].injured, found[0].geo_precision) == (6, 31, "near")
+    assert found[0].evidence == text.replace("\n", " ")
+
+
+def test_it_makes_one_incident_per_place_when_a_sentence_lists_several(extraction_index):
+    text = "On Sunday, convoys were targeted by roadside bombs in Nasiriyah and Samawah."
+    assert sorted(i.place.name for i in incidents(text)) == ["Nasiriyah", "Samawah"]
+
+
+def test_it_places_an_unplaced_event_at_the_headline_place(extraction_index):
+    found = incidents("Suicide car bombs hit government buildings on Friday.", title="Fighting rages in Ramadi")
+    assert [i.place.name for i in found] == ["Ramadi"]

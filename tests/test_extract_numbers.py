@@ -1,0 +1,42 @@
+"""Casualty counts read from digits and number words."""
+
+import pytest
+
+from ingest.numbers import casualties
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured", "missing"),
+    [
+        (
+            "An estimated “fifteen [militia] members have been killed, 90 wounded and another 20 missing,” he said.",
+            15,
+            90,
+            20,
+        ),
+        ("Six died, and 31 people from the unit were injured in the shooting.", 6, 31, None),
+        ("Officials said at least 500 people died in three days of fierce fighting.", 500, None, None),
+        ("The protests turned violent, killing two and injuring more than 150 so far.", 2, 150, None),
+        ("A car bomb killed a dozen people and wounded dozens in the market.", 12, 12, None),
+        ("A rocket attack killed a foreign contractor and wounded nine people.", 1, 9, None),
+        ("A member of the 26th Marine Expeditionary Unit was killed by a rocket attack.", 1, None, None),
+        ("Seven fighters were injured when their checkpoint came under fire.", None, 7, None),
+    ],
+)
+def test_it_reads_tolls_from_digits_and_words(sentence, fatalities, injured, missing):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured, found.missing) == (fatalities, injured, missing)
+
+
+def test_it_sums_an_itemised_toll_rather_than_the_rounded_total():
+    found = casualties(
+        "The monitor said nearly 300 people have been killed in four days of fighting – 123 soldiers and "
+        "militiamen, 115 fighters and 57 civilians."
+    )
+    assert found.fatalities == 295
+
+
+def test_it_does_not_take_years_distances_or_weapons_for_tolls():
+    assert casualties("In 2014 the group killed dozens of fighters").fatalities == 12
+    assert casualties("The base, 100 kilometres west of the city, was hit by 14 rockets.").any() is False
+    assert casualties("He was killed in 2006.").fatalities is None
