@@ -532,20 +532,26 @@ def _casualties_from_sources(incident: Incident) -> None:
             setattr(incident, field, max(values))
 
 
-def _link_actors(incident: Incident, actor_names: list[str]) -> None:
+def _link_actors(incident: Incident, actor_names: list[str], *, new: bool = False) -> None:
+    """Actor 1 and actor 2 in the order extraction named them, the rest associated; never a role twice."""
     if not actor_names:
         return
-    actors = {a.name: a for a in Actor.objects.filter(name__in=actor_names)}
-    linked = set(IncidentActor.objects.filter(incident=incident).values_list("actor_id", flat=True))
+    actors = {a.name: a.pk for a in Actor.objects.filter(name__in=actor_names).only("pk", "name")}
+    existing = [] if new else list(IncidentActor.objects.filter(incident=incident).values_list("actor_id", "role"))
+    linked = {actor_id for actor_id, _ in existing}
+    taken = {role for _, role in existing}
+    links = []
     for position, name in enumerate(dict.fromkeys(actor_names)):
-        actor = actors.get(name)
-        if actor is None or actor.pk in linked:
+        actor_id = actors.get(name)
+        if actor_id is None or actor_id in linked:
             continue
         role = (IncidentActor.Role.ACTOR1, IncidentActor.Role.ACTOR2)[position] if position < 2 else 3
-        if position < 2 and IncidentActor.objects.filter(incident=incident, role=role).exists():
+        if role in taken and role != IncidentActor.Role.ASSOCIATED:
             role = IncidentActor.Role.ASSOCIATED
-        IncidentActor.objects.get_or_create(incident=incident, actor=actor, role=role)
-        linked.add(actor.pk)
+        links.append(IncidentActor(incident=incident, actor_id=actor_id, role=role))
+        linked.add(actor_id)
+        taken.add(role)
+    IncidentActor.objects.bulk_create(links, ignore_conflicts=True)
 
 
 _PRECISION_ORDER = ["day", "week", "month", "year"]
@@ -558,6 +564,7 @@ def incident_record_extraction(
     values: dict,
     actor_names: list[str],
     evidence: str,
+    refresh_search: bool = True,
 ) -> tuple[Incident, bool]:
     """Record one incident read from an article: a new incident (incident=None) or one more report of `incident`.
 
@@ -592,6 +599,12 @@ def incident_record_extraction(
         incident.save()
     else:
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if created:
+        IncidentSource.objects.create(incident=incident, article=article, evidence=evidence, extracted=extracted)
+        _link_actors(incident, actor_names, new=True)
+        if refresh_search:
+            incident_refresh_search(incident_ids=[incident.pk])
+        return incident, True
     link, link_created = IncidentSource.objects.get_or_create(
         incident=incident, article=article, defaults={"evidence": evidence, "extracted": extracted}
     )
@@ -623,7 +636,8 @@ def incident_record_extraction(
             incident._change_reason = f"updated from article {article.pk}"
             incident.save()
         _link_actors(incident, actor_names)
-    incident_refresh_search(incident_ids=[incident.pk])
+    if refresh_search:  # a caller recording many incidents refreshes them in one statement instead
+        incident_refresh_search(incident_ids=[incident.pk])
     return incident, created
 
 

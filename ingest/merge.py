@@ -12,10 +12,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.gis.measure import D
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
+from django.db.models import OuterRef
 
 from incidents import services
-from incidents.models import Actor, Article, Incident, Place
+from incidents.models import Actor, Article, Incident, IncidentActor, Place
 
 from .types import ExtractedIncident, Extraction
 
@@ -56,11 +58,11 @@ def _overlaps(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def _with_umbrellas(names: set[str]) -> set[str]:
+def _umbrellas(names: set[str]) -> dict[str, str]:
+    """Each named actor's umbrella organisation, if it has one."""
     if not names:
-        return set()
-    parents = Actor.objects.filter(name__in=names, parent__isnull=False).values_list("parent__name", flat=True)
-    return names | set(parents)
+        return {}
+    return dict(Actor.objects.filter(name__in=names, parent__isnull=False).values_list("name", "parent__name"))
 
 
 def types_compatible(a: tuple[str, str], b: tuple[str, str], *, same_place: bool, shared_actors: bool) -> bool:
@@ -79,6 +81,7 @@ def find_candidate(
     place: Place | None,
     country: str,
     actor_names: list[str],
+    umbrellas: dict[str, str] | None = None,
 ) -> Incident | None:
     """The known incident this report most likely describes, or None."""
     window = date_window(date, date_precision)
@@ -87,15 +90,21 @@ def find_candidate(
         queryset = queryset.filter(point__distance_lte=(place.point, D(km=MERGE_RADIUS_KM)))
     else:
         queryset = queryset.filter(place__isnull=True, point__isnull=True, country=country)
-    candidates = list(queryset.prefetch_related("actors__parent")[:200])
+    actor_links = IncidentActor.objects.filter(incident=OuterRef("pk"))
+    queryset = queryset.annotate(
+        actor_names=ArraySubquery(actor_links.values("actor__name")),
+        umbrella_names=ArraySubquery(actor_links.filter(actor__parent__isnull=False).values("actor__parent__name")),
+    )
+    candidates = list(queryset[:200])
     if not candidates:
         return None
-    ours = _with_umbrellas(set(actor_names))
+    umbrellas = _umbrellas(set(actor_names)) if umbrellas is None else umbrellas
+    ours = set(actor_names) | {umbrellas[name] for name in actor_names if name in umbrellas}
     ranked = []
     for candidate in candidates:
         if not _overlaps(window, date_window(candidate.date, candidate.date_precision)):
             continue
-        theirs = {a.name for a in candidate.actors.all()} | {a.parent.name for a in candidate.actors.all() if a.parent}
+        theirs = set(candidate.actor_names) | set(candidate.umbrella_names)
         shared = bool(ours & theirs)
         if ours and theirs and not shared:
             continue
@@ -140,6 +149,7 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
     result = MergeResult()
     place_ids = {i.place.place_id for i in extraction.incidents if i.place is not None}
     places = Place.objects.in_bulk(place_ids)
+    umbrellas = _umbrellas({n for i in extraction.incidents for n in i.actors})
     known_actors = set(Actor.objects.filter(name__in={n for i in extraction.incidents for n in i.actors}).values_list(
         "name", flat=True))  # fmt: skip
     with transaction.atomic():
@@ -178,6 +188,7 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
                 place=place,
                 country=country,
                 actor_names=actor_names,
+                umbrellas=umbrellas,
             )
             incident, created = services.incident_record_extraction(
                 article=article,
@@ -185,10 +196,12 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
                 values=values,
                 actor_names=actor_names,
                 evidence=found.evidence.strip(),
+                refresh_search=False,
             )
             (result.created if created else result.matched).append(incident.pk)
         for mention in extraction.unresolved:
             if services.unresolved_place_record(article=article, name=mention.name, sentence=mention.sentence):
                 result.unresolved += 1
+        services.incident_refresh_search(incident_ids=result.incident_ids)
         services.article_mark_processed(article_id=article.pk, note="; ".join(result.skipped))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -30,11 +31,18 @@ _RETRY = {
     "acks_late": True,
 }
 _gazetteer_state = None
+_gazetteer_checked = float("-inf")
+GAZETTEER_CHECK_SECONDS = 5.0
 
 
 def _refresh_extractor_if_stale() -> None:
-    """Drop the extractor's in-process index when a curator (in another process) changed places or actors."""
-    global _gazetteer_state
+    """Drop the extractor's in-process index when a curator (in another process) changed places or actors.
+
+    Looked at no more than every few seconds: two aggregates per article would cost more than they save."""
+    global _gazetteer_state, _gazetteer_checked
+    if time.monotonic() - _gazetteer_checked < GAZETTEER_CHECK_SECONDS:
+        return
+    _gazetteer_checked = time.monotonic()
     state = (
         Place.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
         Actor.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
