@@ -50,6 +50,14 @@ GENERIC_NAMES = frozenset(
 )
 
 
+PREFIX_SPELLINGS = (
+    frozenset({"tall", "tal", "tel", "tell"}),
+    frozenset({"jabal", "jebel", "jabel", "jebal"}),
+    frozenset({"ain", "ayn", "ein", "ayin"}),
+    frozenset({"qasr", "kasr"}),
+)
+
+
 def fold(value: str) -> str:
     """Lower-case without accents: "Ḥawlēr" -> "hawler"."""
     value = unicodedata.normalize("NFKD", value)
@@ -149,6 +157,11 @@ def _place_keys(name: str) -> set[tuple[str, ...]]:
     keys = {key}
     if len(key) > 1 and key[0] in ARTICLES:
         keys.add(key[1:])
+    # Transliterations of the same Arabic word: Tall / Tal / Tel / Tell Abyad, Jabal / Jebel, Ain / Ayn / Ein.
+    for k in list(keys):
+        for group in PREFIX_SPELLINGS:
+            if len(k) > 1 and k[0] in group:
+                keys.update((variant, *k[1:]) for variant in group)
     out = set()
     for k in keys:
         if len(k) == 1 and (len(k[0]) < 3 or k[0] in GENERIC_NAMES or k[0].isdigit()):

@@ -230,7 +230,9 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
         # Names are written with capitals; "hit", "mosul" in lower case are not mentions.
         # Names are written with capitals; "hit", "mosul" in lower case are not mentions. Named features of two
         # words or more ("the green zone") are the exception.
-        if not content[0].capitalised and not (len(content) >= 2 and any(e.kind == "feature" for e in entries)):
+        if not content[0].capitalised and not (
+            len(content) >= 2 and any(e.kind == "feature" or e.origin == "curated" for e in entries)
+        ):
             i += 1
             continue
         start, end = span[0].start, span[-1].end
@@ -252,6 +254,9 @@ def _is_person(text: str, tokens: list[Token], i: int, j: int, m: Mention, perso
     before = text[max(0, m.start - 60) : m.start]
     cue = bool(PLACE_CUE.search(before))
     prev = tokens[i - 1] if i > 0 else None
+    # "Abu Bakr al-Baghdadi": look past the article to the word before it.
+    if prev is not None and prev.norm in ARTICLES and i > 1 and text[prev.end : tokens[i].start] in ("-", " "):
+        prev, i = tokens[i - 2], i - 1
     nxt = tokens[j] if j < len(tokens) else None
     glue_prev = prev is not None and text[prev.end : tokens[i].start] in (" ", "-", " al-", " al ", " el-")
     if prev is not None and glue_prev and prev.norm in TITLES and prev.capitalised:
@@ -295,19 +300,24 @@ def person_surnames(text: str, tokens: list[Token]) -> set[str]:
     """Surnames of people named in full ("Col. Srud Barzanji", "Bashir Nazm Kahiya, a provincial official")."""
     names = set()
     run: list[Token] = []
+    skipped = 0  # "al-" inside a name ("Abu Bakr al-Baghdadi") belongs to it
     for k, tok in enumerate([*tokens, Token("", "", len(text), len(text))]):
-        joined = run and text[run[-1].end : tok.start] in (" ", " al-", "-")
+        if run and tok.norm in ARTICLES and text[tok.end : tok.end + 1] == "-":
+            skipped += 1
+            continue
+        joined = run and text[run[-1].end : tok.start] in (" ", " al-", "-", " el-")
         if tok.capitalised and not tok.text.isupper() and (not run or joined):
             run.append(tok)
             continue
         if len(run) >= 2:
-            k0 = k - len(run) - 1
-            titled = k0 >= 0 and tokens[k0].norm in TITLES
+            k0 = k - len(run) - skipped - 1
+            titled = (k0 >= 0 and tokens[k0].norm in TITLES) or run[0].norm in {"abu", "umm", "bin", "ibn"}
             after = text[run[-1].end : run[-1].end + 120]
             words = after.split()
             if titled or OCCUPATIONS.match(after) or (words and words[0].strip(",") in SPEECH):
                 names.add(run[-1].norm)
         run = [tok] if tok.capitalised and not tok.text.isupper() else []
+        skipped = 0
     return names
 
 
