@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import gazetteer_index
 from .dates import DatePhrase, find_dates
-from .events import CAPTION, Trigger, best_trigger, is_realis
+from .events import CAPTION, Trigger, best_trigger, is_realis, triggers
 from .gazetteer_index import Token, Trie, tokenize
 from .geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
 from .numbers import casualties
@@ -186,6 +186,13 @@ def _is_background(phrase: DatePhrase | None, published: dt.date | None, history
     return (published - phrase.date).days > BACKGROUND_DAYS
 
 
+def _nearest_specific(sentence: str, position: int) -> Trigger | None:
+    specific = [t for t in triggers(sentence) if t.rank < 10]
+    if len({t.sub_event_type for t in specific}) < 2:
+        return None
+    return min(specific, key=lambda t: (min(abs(t.start - position), abs(t.end - position)), t.rank))
+
+
 def _usable(full: str, m: Mention) -> bool:
     return not METONYM_AFTER.match(full[m.end : m.end + 30]) and not DIRECTION.search(
         full[max(0, m.start - 30) : m.start]
@@ -271,6 +278,12 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             continue
         s_mentions = [m for m in located if s_start <= m.start < s_end]
         picks = _pick_places(sentence, s_start, s_mentions, trigger)
+        if len(picks) == 1 and picks[0][0] is not None and trigger.rank < 10:
+            # Two means of violence in one sentence ("the drone attack came a day after forces fired live
+            # ammunition at protesters in Tahrir Square"): the one told next to the place is the event there.
+            near_place = _nearest_specific(sentence, picks[0][0].start - s_start)
+            if near_place is not None:
+                trigger = near_place
         # The article's tokens, shifted to sentence offsets: tokenising twice costs more than the slice.
         lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
         s_tokens = [Token(t.text, t.norm, t.start - s_start, t.end - s_start) for t in tokens[lo:hi]]
@@ -292,7 +305,17 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         # A follow-up sentence about the same event (same kind, nearby place or none) joins the incident.
         if (
             previous is not None
-            and no - previous.sentence_no <= 2
+            and (
+                no - previous.sentence_no <= 2
+                # The same kind of event at the same place a few sentences on is the story going on.
+                or (
+                    no - previous.sentence_no <= 5
+                    and previous.trigger.sub_event_type == trigger.sub_event_type
+                    and picks
+                    and previous.mention is not None
+                    and picks[0][0].entry.place_id == previous.mention.entry.place_id
+                )
+            )
             and len(picks) <= 1
             and (previous.trigger.event_type == trigger.event_type or trigger.rank >= 10)
             and (
