@@ -29,6 +29,7 @@ URL = "/api/v1/incidents/"
         ({"page_size": "0"}, "page_size", "from 1 to 1000"),
         ({"cursor": "not-a-cursor"}, "cursor", "Not a cursor"),
         ({"q": "a\x00b"}, "q", "Null characters"),
+        ({"format": "xlsx"}, "format", "Unknown format 'xlsx'; use one of: json, geojson, csv"),
     ],
 )
 def test_it_rejects_a_bad_parameter_with_a_clear_message(api_client, params, field, fragment):
@@ -76,3 +77,10 @@ def test_every_endpoint_answers_bad_parameters_with_a_400(api_client, url, field
 def test_an_unknown_id_is_a_404_not_a_500(api_client):
     for url in ("/api/v1/incidents/123456/", "/api/v1/places/9223372036854775808/", "/api/v1/articles/1/"):
         assert api_client.get(url).status_code == 404
+
+
+def test_a_time_offset_postgresql_cannot_store_is_converted_to_utc_first(api_client):
+    # Python accepts offsets up to 24 h, PostgreSQL only up to 15:59; found by the schemathesis run.
+    response = api_client.get("/api/v1/incidents/deleted/", {"since": "3281-12-28T07:13:19+23:52"})
+    assert response.status_code == 200
+    assert api_client.get(URL, {"updated_since": "2020-01-01T00:00:00-23:30"}).status_code == 200

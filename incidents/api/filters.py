@@ -91,7 +91,11 @@ class ISODateTimeField(forms.CharField):
             ) from None
         if timezone.is_naive(parsed):
             parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed
+        try:
+            # PostgreSQL refuses offsets beyond +-15:59, which Python accepts up to 24 h.
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(f"{value!r} is outside the supported range of dates.") from None
 
 
 class ChoiceListField(forms.CharField):

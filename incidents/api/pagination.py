@@ -44,7 +44,11 @@ def _iso_date(value):
 
 
 def _iso_datetime(value):
-    return dt.datetime.fromisoformat(value)
+    parsed = dt.datetime.fromisoformat(value)
+    try:
+        return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
 
 
 def keysets_for(table: str) -> dict[str, Keyset]:

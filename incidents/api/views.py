@@ -13,13 +13,14 @@ from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, transaction
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.fields import get_error_detail
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
@@ -110,7 +111,20 @@ class ArticleSubmitThrottle(_RatesFromSettings, ScopedRateThrottle):
         return super(ScopedRateThrottle, self).allow_request(request, view)
 
 
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown `?format=` is a bad parameter (400 with the choices), not DRF's bare 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            choices = ", ".join(r.format for r in renderers)
+            fmt = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+            raise ValidationError({"format": [f"Unknown format {fmt!r}; use one of: {choices}."]}) from None
+
+
 class ApiView(APIView):
+    content_negotiation_class = FormatNegotiation
     renderer_classes = [JSONRenderer]
     permission_classes = [ApiPermission]
     throttle_classes = [AnonThrottle, UserThrottle]
@@ -134,6 +148,16 @@ FORMAT_PARAM = OpenApiParameter(
     description="json (default), geojson (also `Accept: application/geo+json`) or csv in ACLED's columns "
     "(also `Accept: text/csv`; streams every match, no paging)",
 )
+
+
+def _pk(value: str, noun: str) -> int:
+    # Any path segment reaches the view, so a bad id is the API's JSON 404, not Django's HTML page.
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_BIGINT:
+        raise NotFound(f"No such {noun}.")
+    return int(value)
+
+
+ID_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="The id")
 
 
 def _filterset(request) -> IncidentFilterSet:
@@ -401,29 +425,31 @@ def incident_detail_data(incident: Incident, request) -> dict:
 class IncidentDetailView(ApiView):
     write_permission = "incidents.change_incident"
 
-    def _get(self, request, pk: int) -> Incident:
-        incident = selectors.incident_get(pk=pk, user=request.user) if pk <= MAX_BIGINT else None
+    def _get(self, request, pk: str) -> Incident:
+        incident = selectors.incident_get(pk=_pk(pk, "incident"), user=request.user)
         if incident is None:
             raise NotFound("No such incident.")
         return incident
 
     @extend_schema(
         operation_id="incidents_retrieve",
+        parameters=[ID_PARAM],
         summary="One incident with its actors, every source's evidence, precision and history",
         responses={200: s.IncidentDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         return Response(incident_detail_data(self._get(request, pk), request))
 
     @extend_schema(
         operation_id="incidents_partial_update",
+        parameters=[ID_PARAM],
         summary="Edit an incident (curators: token with incidents.change_incident)",
         description="Recorded in the incident's history with your user, and locks it against later re-extraction. "
         "`status=rejected` removes it from the public set (it then appears in `deleted/`).",
         request=s.IncidentPatchSerializer,
         responses={200: s.IncidentDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
     )
-    def patch(self, request, pk: int):
+    def patch(self, request, pk: str):
         incident = self._get(request, pk)
         serializer = s.IncidentPatchSerializer(data=request.data, context={"incident": incident})
         serializer.is_valid(raise_exception=True)
@@ -665,9 +691,13 @@ def _distance(point: Point):
 
 
 class PlaceDetailView(ApiView):
-    @extend_schema(operation_id="places_retrieve", responses={200: s.PlaceSerializer, 404: s.ErrorSerializer})
-    def get(self, request, pk: int):
-        place = Place.objects.filter(pk=pk).first() if pk <= MAX_BIGINT else None
+    @extend_schema(
+        operation_id="places_retrieve",
+        parameters=[ID_PARAM],
+        responses={200: s.PlaceSerializer, 404: s.ErrorSerializer, **ERRORS},
+    )
+    def get(self, request, pk: str):
+        place = Place.objects.filter(pk=_pk(pk, "place")).first()
         if place is None:
             raise NotFound("No such place.")
         return Response(_place_row(place))
@@ -703,9 +733,13 @@ class ActorListView(ApiView):
 
 
 class ActorDetailView(ApiView):
-    @extend_schema(operation_id="actors_retrieve", responses={200: s.ActorSerializer, 404: s.ErrorSerializer})
-    def get(self, request, pk: int):
-        row = Actor.objects.filter(pk=pk).values(*ACTOR_FIELDS).first() if pk <= MAX_BIGINT else None
+    @extend_schema(
+        operation_id="actors_retrieve",
+        parameters=[ID_PARAM],
+        responses={200: s.ActorSerializer, 404: s.ErrorSerializer, **ERRORS},
+    )
+    def get(self, request, pk: str):
+        row = Actor.objects.filter(pk=_pk(pk, "actor")).values(*ACTOR_FIELDS).first()
         if row is None:
             raise NotFound("No such actor.")
         return Response(row)
@@ -836,11 +870,12 @@ def _article_detail(article: Article, request) -> dict:
 class ArticleDetailView(ApiView):
     @extend_schema(
         operation_id="articles_retrieve",
+        parameters=[ID_PARAM],
         summary="An article's ingest status, error and the incidents it produced",
         responses={200: s.ArticleDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
     )
-    def get(self, request, pk: int):
-        article = selectors.article_get(pk=pk) if pk <= MAX_BIGINT else None
+    def get(self, request, pk: str):
+        article = selectors.article_get(pk=_pk(pk, "article"))
         if article is None:
             raise NotFound("No such article.")
         return Response(_article_detail(article, request))
