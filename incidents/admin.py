@@ -5,6 +5,7 @@ API. Source, Article and UnresolvedPlace are registered by ingest/admin.py.
 """
 
 import json
+import math
 
 from django import forms
 from django.contrib import admin, messages
@@ -34,6 +35,9 @@ from .text import normalize_name
 
 # A name that matches more gazetteer entries than this is a word, not a place ("al").
 PLACE_SEARCH_LIMIT = 50
+# Duplicates are reported within days of each other and near the same place; beyond these the page warns.
+MERGE_WARN_DAYS = 7
+MERGE_WARN_KM = 25
 # A merge of more than this many rows is almost certainly a "select all" by mistake.
 MERGE_LIMIT = 25
 
@@ -244,7 +248,12 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        incident_update(incident=obj, user=request.user, **changes)
+        reason = ""
+        match = request.resolver_match
+        if match is not None and match.url_name.endswith("_simple_history"):
+            # A revert form starts from the old version, so its changed fields say nothing; the version does.
+            reason = f"reverted to version {match.args[-1]}"
+        incident_update(incident=obj, user=request.user, reason=reason, **changes)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -294,18 +303,44 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
                     )
                 return None
         suggested = max(incidents, key=lambda i: (i.status == Incident.Status.VERIFIED, i.source_count, -i.pk))
+        warnings = _merge_warnings(incidents)
         context = {
             **self.admin_site.each_context(request),
             "title": "Merge duplicate incidents",
             "opts": self.model._meta,
             "incidents": incidents,
             "suggested": suggested,
+            "warnings": warnings,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "action": "merge",
             "select_across": request.POST.get("select_across", "0"),
             "index": request.POST.get("index", "0"),
         }
         return TemplateResponse(request, "admin/incidents/incident/merge_confirmation.html", context)
+
+
+def _merge_warnings(incidents: list[Incident]) -> list[str]:
+    """What makes these look like different incidents rather than one reported twice."""
+    warnings = []
+    types = {i.get_event_type_display() for i in incidents}
+    if len(types) > 1:
+        warnings.append(f"They have different event types: {', '.join(sorted(types))}.")
+    days = (max(i.date for i in incidents) - min(i.date for i in incidents)).days
+    if days > MERGE_WARN_DAYS:
+        warnings.append(f"Their dates are {days} days apart.")
+    points = [i.point for i in incidents if i.point is not None]
+    if len(points) > 1:
+        km = max(_km_between(a, b) for a in points for b in points)
+        if km > MERGE_WARN_KM:
+            warnings.append(f"Their places are up to {km:,.0f} km apart.")
+    return warnings
+
+
+def _km_between(a, b) -> float:
+    # Haversine on WGS 84 points: plenty for a "these are far apart" hint.
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 # --- Places ----------------------------------------------------------------------------------------------------------

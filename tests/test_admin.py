@@ -294,6 +294,24 @@ def test_an_actor_added_in_the_inline_is_saved(editor_client, kirkuk):
     assert list(incident.actor_links.values_list("actor__name", "role")) == [("Popular Mobilization Forces", 1)]
 
 
+def test_reverting_to_an_old_version_goes_through_the_service_with_a_reason(editor_client, editor, kirkuk):
+    incident = IncidentFactory(place=kirkuk, fatalities=3)
+    first_version = incident.history.get().history_id
+    from incidents.services import incident_update
+
+    incident_update(incident=incident, user=editor, fatalities=30)
+    url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, first_version])
+    data = form_values(editor_client.get(url), "historicalincident_form")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.fatalities == 3
+    record = history(incident.pk)
+    assert (record.history_user, record.history_change_reason) == (editor, f"reverted to version {first_version}")
+
+
 # --- actions -------------------------------------------------------------------------------------------------------
 
 
@@ -367,6 +385,23 @@ def test_the_merge_action_merges_after_confirmation_keeping_sources_and_evidence
     assert (removal.reason, removal.merged_into_id) == ("merged", keep.pk)
     record = history(keep.pk)
     assert (record.history_user, record.history_change_reason) == (editor, f"merged #{drop.pk} into #{keep.pk}")
+
+
+def test_the_merge_confirmation_warns_about_incidents_far_apart(editor_client, kirkuk, raqqa):
+    near = IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 14))
+    same_day = IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 15))
+    far = IncidentFactory(place=raqqa, date=dt.date(2016, 5, 1), event_type="riots", sub_event_type="mob_violence")
+    url = reverse(CHANGELIST)
+
+    close = editor_client.post(url, {"action": "merge", "_selected_action": [near.pk, same_day.pk]})
+    apart = editor_client.post(url, {"action": "merge", "_selected_action": [near.pk, far.pk]})
+
+    assert close.context["warnings"] == []
+    warnings = " ".join(apart.context["warnings"])
+    assert "different event types" in warnings
+    assert "48 days apart" in warnings
+    assert "km apart" in warnings
+    assert "Are they really the same incident?" in apart.content.decode()
 
 
 def test_the_merge_action_needs_two_incidents(editor_client):
