@@ -397,6 +397,16 @@ def timeline_summary_supports(filters: dict) -> bool:
     return all(key in SUMMARY_FILTERS for key, value in (filters or {}).items() if value not in (None, "", [], ()))
 
 
+def _whole_months(interval: str, filters: dict) -> bool:
+    """Whether the monthly roll-up answers exactly: month or year buckets, and dates (if any) on month bounds."""
+    if interval not in ("month", "year"):
+        return False
+    start, end = filters.get("date_from"), filters.get("date_to")
+    start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+    end = dt.date.fromisoformat(end) if isinstance(end, str) else end
+    return (start is None or start.day == 1) and (end is None or (end + dt.timedelta(days=1)).day == 1)
+
+
 def incident_timeline_from_summary(*, filters: dict, user=None, interval: str = "month") -> list[dict]:
     """The same rows as `incident_timeline`, read from the trigger-kept daily summary plus its pending deltas.
 
@@ -431,10 +441,11 @@ def incident_timeline_from_summary(*, filters: dict, user=None, interval: str = 
         where.append("admin1 = %s")
         params.append(filters["admin1"])
     condition = " AND ".join(where) or "true"
+    table = "incidents_monthly_stat" if _whole_months(interval, filters) else "incidents_daily_stat"
     sql = f"""
         SELECT date_trunc(%s, day)::date AS bucket, event_type, sum({count})::bigint, sum({fatalities})::bigint
         FROM (
-            SELECT * FROM incidents_daily_stat WHERE {condition}
+            SELECT * FROM {table} WHERE {condition}
             UNION ALL
             SELECT * FROM incidents_daily_stat_delta WHERE {condition}
         ) AS cells

@@ -52,6 +52,20 @@ def summary_cells() -> dict:
         return {row[:4]: row[4:] for row in cursor.fetchall() if any(row[4:])}
 
 
+def monthly_cells() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM incidents_monthly_stat")
+        return {row[:4]: row[4:] for row in cursor.fetchall()}
+
+
+def month_of(cells: dict) -> dict:
+    months: dict = {}
+    for (day, *rest), values in cells.items():
+        key = (day.replace(day=1), *rest)
+        months[key] = tuple(a + b for a, b in zip(months.get(key, (0,) * 6), values, strict=True))
+    return months
+
+
 def raw_cells() -> dict:
     cells: dict = {}
     statuses = ["unreviewed", "verified", "rejected"]
@@ -223,6 +237,9 @@ def test_the_summary_table_matches_a_raw_group_by_after_inserts_updates_and_dele
         cursor.execute("SELECT count(*) FROM incidents_daily_stat_delta")
         assert cursor.fetchone()[0] == 0
     assert summary_cells() == raw_cells()
+    assert monthly_cells() == {key: value for key, value in month_of(raw_cells()).items() if any(value)}, (
+        "the monthly roll-up follows the daily summary"
+    )
 
     synthetic_delete()
     assert summary_cells() == raw_cells()
@@ -237,6 +254,7 @@ def test_the_summary_table_matches_a_raw_group_by_after_inserts_updates_and_dele
         {"country": ["SY"], "date_from": dt.date(2014, 3, 1), "date_to": dt.date(2016, 8, 31)},
         {"admin1": "Anbar", "status": ["verified"]},
         {"status": ["rejected"]},
+        {"country": ["IQ"], "date_from": dt.date(2012, 1, 1), "date_to": dt.date(2019, 12, 31)},
     ],
 )
 @pytest.mark.parametrize("interval", ["day", "week", "month", "year"])
