@@ -265,6 +265,30 @@ def test_an_edit_in_the_form_goes_through_the_service_with_history_and_lock(edit
     assert "fatalities" in record.history_change_reason
 
 
+def test_an_incident_added_by_hand_takes_the_point_of_its_place(editor_client, editor, kirkuk):
+    url = reverse("admin:incidents_incident_add")
+    data = form_values(editor_client.get(url), "incident_form")
+    data.update(
+        {
+            "event_type": ["violence_against_civilians"],
+            "sub_event_type": ["abduction_forced_disappearance"],
+            "summary": ["Gunmen abducted two farmers."],
+            "date": ["2016-03-14"],
+            "place": [str(kirkuk.pk)],
+        }
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    incident = Incident.objects.get()
+    assert incident.point.equals_exact(kirkuk.point, tolerance=1e-9)
+    assert (incident.location_name, incident.admin1, incident.curator_locked) == ("Kirkuk", "Kirkuk", True)
+    record = history(incident.pk)
+    assert record.history_user == editor and record.history_change_reason.startswith("created: ")
+    assert Incident.objects.filter(pk=incident.pk, search_vector="abduct").exists()
+
+
 def test_the_form_refuses_an_invalid_type_pair_with_a_message(editor_client, kirkuk):
     incident = IncidentFactory(place=kirkuk)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
