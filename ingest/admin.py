@@ -70,8 +70,11 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url"]
     date_hierarchy = "created_at"
     list_select_related = ["source"]
-    readonly_fields = ["source", "url", "content_hash", "title", "text", "published", "fetched_at", "status", "error",
-                       "attempts", "processed_at", "created_at", "updated_at"]  # fmt: skip
+    # The publication date stays editable: an undated article's incidents wait for it (then "Retry").
+    readonly_fields = ["source", "url", "content_hash", "title", "text", "fetched_at", "status", "error", "attempts",
+                       "processed_at", "created_at", "updated_at"]  # fmt: skip
+    fields = ["title", "url", "source", "published", "status", "error", "attempts", "text", "content_hash",
+              "fetched_at", "processed_at", "created_at", "updated_at"]  # fmt: skip
     inlines = [IncidentLinkInline]
     actions = ["retry"]
 
