@@ -53,7 +53,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"car bomb(?:s|ing|ings)?|"
             r"truck bomb(?:s)?|(?:land ?)?mines? (?:exploded|blast|explosion)|landmines?|sticky bombs?|"
             r"explosive devices?|bomb(?:s)? (?:exploded|went off|blast)|bomb blast|bombings?|"
-            r"(?:explosion|blast) (?:hit|struck|killed|ripped|targeted|rocked|tore))\b"
+            r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE_LANDMINE_IED,

@@ -120,9 +120,19 @@ def _order_actors(sentence: str, found: list[tuple[int, str]], trigger: Trigger)
 def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: Trigger) -> list[tuple[Mention, str]]:
     """The places where the event happened (not the reference points "north of Baghdad" or a route's ends)."""
     scored = []
+    # "in Baghdad's Sadr City": the container is context; the inner place takes its preposition.
+    inner_of = {
+        id(a): b
+        for a, b in zip(mentions, mentions[1:], strict=False)
+        if re.fullmatch(r"['’]s\s+", sentence[a.end - s_start : b.start - s_start])
+    }
+    outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
     for m in mentions:
+        if id(m) in inner_of:
+            continue
         rel_start = m.start - s_start
-        before = sentence[max(0, rel_start - 50) : rel_start]
+        ctx_start = outer_start.get(id(m), m.start) - s_start
+        before = sentence[max(0, ctx_start - 50) : ctx_start]
         after = sentence[m.end - s_start : m.end - s_start + 30]
         # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
         if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):

@@ -25,7 +25,8 @@ _ONE = re.compile(
 
 # "killed a contractor", "wounding an officer": one person.
 _VERB_ONE = re.compile(
-    r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es))\s+(?:a|an)\s+(?!(?:number|total|few|dozen|handful|lot)\b)",
+    r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down)\s+(?:a|an)\s+"
+    r"(?!(?:number|total|few|dozen|handful|lot)\b)",
     re.I,
 )
 NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
