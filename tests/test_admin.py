@@ -12,6 +12,8 @@ import yaml
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents.models import Actor, Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
@@ -175,6 +177,21 @@ def test_the_changelist_filters_incidents(editor_client, kirkuk, raqqa, query, e
     response = editor_client.get(reverse(CHANGELIST) + "?" + query)
 
     assert listed(response) == {made[name].pk for name in expected}
+
+
+def test_the_changelist_query_count_does_not_grow_with_the_rows(editor_client):
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(reverse(CHANGELIST)).status_code == 200
+        return len(captured)
+
+    IncidentSourceFactory(incident=IncidentFactory())
+    few = queries_for_page()
+    for _ in range(15):
+        IncidentSourceFactory(incident=IncidentFactory())
+
+    # Place and source count come with the rows (select_related, a correlated count), not one query per row.
+    assert queries_for_page() == few
 
 
 def test_the_province_filter_offers_the_provinces_of_the_chosen_country(editor_client, kirkuk, raqqa):

@@ -251,6 +251,25 @@ def test_a_merge_takes_the_place_from_a_dropped_incident_when_the_kept_has_none(
     assert (merged.country, merged.admin1) == (drop.country, drop.admin1)
 
 
+def test_a_merge_that_fails_half_way_leaves_everything_as_it_was(user, monkeypatch):
+    keep, drop = IncidentFactory(fatalities=3), IncidentFactory(fatalities=9)
+    moved = IncidentSourceFactory(incident=drop)
+
+    def refuse(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(IncidentRemoval.objects, "create", refuse)
+    with pytest.raises(RuntimeError):
+        incident_merge(keep=keep, drop=[drop], user=user)
+
+    moved.refresh_from_db()
+    keep.refresh_from_db()
+    assert moved.incident_id == drop.pk
+    assert keep.fatalities == 3 and keep.curator_locked is False
+    assert Incident.objects.filter(pk=drop.pk).exists()
+    assert keep.history.count() == 1
+
+
 def test_a_merge_into_itself_is_refused_and_changes_nothing(user):
     keep, other = IncidentFactory(), IncidentFactory()
 
