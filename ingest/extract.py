@@ -196,6 +196,32 @@ def _is_background(phrase: DatePhrase | None, published: dt.date | None, history
     return (published - phrase.date).days > BACKGROUND_DAYS
 
 
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """One article telling the same kind of event at the same place twice, far apart, is telling one event."""
+    kept: list[_Draft] = []
+    for d in drafts:
+        twin = next(
+            (
+                k
+                for k in kept
+                if d.mention is not None
+                and k.mention is not None
+                and k.mention.entry.place_id == d.mention.entry.place_id
+                and k.trigger.sub_event_type == d.trigger.sub_event_type
+                and k.background == d.background
+                and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(d)
+            continue
+        twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
+        twin.take_casualties(d)
+        twin.actors.extend(a for a in d.actors if a not in twin.actors)
+    return kept
+
+
 def _nearest_specific(sentence: str, position: int) -> Trigger | None:
     specific = [t for t in triggers(sentence) if t.rank < 10]
     if len({t.sub_event_type for t in specific}) < 2:
@@ -321,9 +347,9 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 or (
                     no - previous.sentence_no <= 5
                     and previous.trigger.sub_event_type == trigger.sub_event_type
-                    and picks
                     and previous.mention is not None
-                    and picks[0][0].entry.place_id == previous.mention.entry.place_id
+                    and (picks[0][0] if picks else fallback) is not None
+                    and (picks[0][0] if picks else fallback).entry.place_id == previous.mention.entry.place_id
                 )
             )
             and len(picks) <= 1
@@ -391,6 +417,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             drafts.append(d)
 
     _specify_generic_attacks(drafts, sentences, full)
+    drafts = _dedupe(drafts)
     for d in drafts:
         result.incidents.append(
             ExtractedIncident(
