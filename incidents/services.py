@@ -523,13 +523,11 @@ def _casualties_from_sources(incident: Incident) -> None:
     """Low / best / high across every source's own figures, so re-reading an article changes nothing."""
     extracted = list(IncidentSource.objects.filter(incident=incident).values_list("extracted", flat=True))
     reported = [e.get("fatalities") for e in extracted if isinstance(e.get("fatalities"), int)]
-    if reported:
-        reports = [Incident(fatalities=value) for value in reported]
-        incident.fatalities_low, incident.fatalities, incident.fatalities_high = _combine_fatalities(reports)
+    reports = [Incident(fatalities=value) for value in reported]
+    incident.fatalities_low, incident.fatalities, incident.fatalities_high = _combine_fatalities(reports)
     for field in ("injured", "missing"):
         values = [e.get(field) for e in extracted if isinstance(e.get(field), int)]
-        if values:
-            setattr(incident, field, max(values))
+        setattr(incident, field, max(values) if values else None)
 
 
 def _link_actors(incident: Incident, actor_names: list[str], *, new: bool = False) -> None:
@@ -639,6 +637,28 @@ def incident_record_extraction(
     if refresh_search:  # a caller recording many incidents refreshes them in one statement instead
         incident_refresh_search(incident_ids=[incident.pk])
     return incident, created
+
+
+def incident_record_withdrawal(*, article: Article, incident_ids: Iterable[int]) -> list[int]:
+    """A re-read article no longer reports these incidents (a place was added, extraction improved): its source
+    links go. An incident left with no source is deleted with a tombstone; one with other sources gets its casualty
+    range back from them. A curator-locked incident keeps the link. Returns the ids of deleted incidents."""
+    deleted = []
+    for incident in Incident.objects.select_for_update().filter(pk__in=list(incident_ids)).order_by("pk"):
+        if incident.curator_locked:
+            continue
+        IncidentSource.objects.filter(incident=incident, article=article).delete()
+        if not IncidentSource.objects.filter(incident=incident).exists():
+            IncidentRemoval.objects.create(incident_id=incident.pk, reason=IncidentRemoval.Reason.DELETED)
+            incident._change_reason = f"withdrawn: article {article.pk} no longer reports it"
+            deleted.append(incident.pk)
+            incident.delete()
+            continue
+        _casualties_from_sources(incident)
+        incident._change_reason = f"article {article.pk} no longer reports it"
+        incident.save()
+        incident_refresh_search(incident_ids=[incident.pk])
+    return deleted
 
 
 def unresolved_place_record(*, article: Article, name: str, sentence: str) -> UnresolvedPlace | None:

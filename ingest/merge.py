@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef
 
 from incidents import services
-from incidents.models import Actor, Article, Incident, IncidentActor, Place
+from incidents.models import Actor, Article, Incident, IncidentActor, IncidentSource, Place
 
 from .types import ExtractedIncident, Extraction
 
@@ -36,6 +36,7 @@ class MergeResult:
     matched: list[int] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why an extracted incident was not recorded
     unresolved: int = 0
+    withdrawn: list[int] = field(default_factory=list)  # incidents deleted: this article was their only source
 
     @property
     def incident_ids(self) -> list[int]:
@@ -155,6 +156,7 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MERGE_LOCK_KEY])
+        previous = set(IncidentSource.objects.filter(article=article).values_list("incident_id", flat=True))
         for found in extraction.incidents:
             date, precision = _incident_date(found, article)
             if date is None:
@@ -202,6 +204,10 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
         for mention in extraction.unresolved:
             if services.unresolved_place_record(article=article, name=mention.name, sentence=mention.sentence):
                 result.unresolved += 1
+        # Re-read (a place was added, extraction improved): what the article no longer reports is withdrawn.
+        withdrawn = previous - set(result.incident_ids)
+        if withdrawn:
+            result.withdrawn = services.incident_record_withdrawal(article=article, incident_ids=withdrawn)
         services.incident_refresh_search(incident_ids=result.incident_ids)
         services.article_mark_processed(article_id=article.pk, note="; ".join(result.skipped))
     return result

@@ -114,7 +114,9 @@ def process_article(self, article_id: int, force: bool = False) -> dict:
     """Process one article. Claims it first; a second delivery while another worker holds it does nothing."""
     if not services.article_claim(article_id=article_id, force=force or self.request.retries > 0):
         return {"skipped": "not claimable (already processed, being processed, or gone)"}
-    article = Article.objects.get(pk=article_id)
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return {"skipped": "gone"}
     try:
         return ingest_article(article)
     except TransientFetchError as exc:

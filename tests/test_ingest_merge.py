@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.gis.geos import Point
 
-from incidents.models import Incident, IncidentActor, IncidentSource, UnresolvedPlace
+from incidents.models import Incident, IncidentActor, IncidentRemoval, IncidentSource, UnresolvedPlace
 from ingest.merge import date_window, merge_extraction
 from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
 from tests.factories import ActorFactory, ArticleFactory, IncidentFactory, PlaceFactory
@@ -187,3 +187,19 @@ def test_date_windows_follow_the_precision():
     assert date_window(dt.date(2021, 2, 10), "month") == (dt.date(2021, 2, 1), dt.date(2021, 2, 28))
     assert date_window(dt.date(2021, 2, 10), "year") == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
     assert date_window(dt.date(2021, 2, 10), "day") == (dt.date(2021, 2, 9), dt.date(2021, 2, 11))
+
+
+def test_rereading_an_article_with_a_new_place_moves_its_incident_instead_of_duplicating_it(kirkuk, bashir):
+    article, other = ArticleFactory(), ArticleFactory()
+    vague = report(None, fatalities=15, evidence="Fifteen militiamen were killed.")
+    merge_extraction(article=article, extraction=Extraction(incidents=[vague]))
+    old = Incident.objects.get()
+    merge_extraction(article=article, extraction=Extraction(incidents=[report(bashir, fatalities=15)]))
+    assert list(Incident.objects.values_list("location_name", flat=True)) == ["Bashir"]
+    assert IncidentRemoval.objects.get(incident_id=old.pk).reason == "deleted"
+    # An incident another article also reports only loses this article's link and its figures.
+    shared = merge_extraction(article=other, extraction=Extraction(incidents=[report(bashir, fatalities=20)])).matched
+    merge_extraction(article=article, extraction=Extraction(incidents=[report(kirkuk, day=dt.date(2016, 3, 20))]))
+    incident = Incident.objects.get(pk=shared[0])
+    assert list(incident.source_links.values_list("article", flat=True)) == [other.pk]
+    assert (incident.fatalities_low, incident.fatalities, incident.fatalities_high) == (None, 20, None)
