@@ -30,21 +30,58 @@ def api_client():
     return APIClient()
 
 
-@pytest.fixture(scope="session")
-def gazetteer(django_db_setup, django_db_blocker):
-    """The real gazetteer (GeoNames cities500, provinces, airports, curated places), loaded once per test database.
+_GAZETTEER = {"loaded": False}
+# A row only the gazetteer load creates: present means the loaded gazetteer is in the table.
+_GAZETTEER_MARK = {"origin": "curated", "external_id": "bashir-kirkuk"}
 
-    Committed outside the tests' transactions, so every test sees it; a `transactional_db` test flushes it, so do not
-    mix the two in one session without reloading.
-    """
+
+def _load_gazetteer() -> str:
     import io
 
     from django.core.management import call_command
 
-    with django_db_blocker.unblock():
-        out = io.StringIO()
-        call_command("load_gazetteer", "--no-progress", stdout=out, stderr=io.StringIO())
+    out = io.StringIO()
+    call_command("load_gazetteer", "--no-progress", stdout=out, stderr=io.StringIO())
     return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def gazetteer(django_db_setup, django_db_blocker):
+    """The real gazetteer (GeoNames cities500, provinces, airports, curated places), loaded once per test database.
+
+    Committed outside the tests' transactions, so every test that asks for it sees it; tests that do not ask see an
+    empty Place table (see _gazetteer_only_where_asked). If a transactional test flushed it, it is loaded again, with
+    new primary keys: call ingest.extract.reset_caches() in tests that keep place ids across such a reload.
+    """
+    with django_db_blocker.unblock():
+        output = _load_gazetteer()
+    _GAZETTEER["loaded"] = True
+    return output
+
+
+@pytest.fixture(autouse=True)
+def _gazetteer_only_where_asked(request, django_db_blocker):
+    # The gazetteer is committed once per session, so without this every later test would see its 679 places.
+    if not _GAZETTEER["loaded"]:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (transactional or marker or "db" in names):
+        return
+    if not transactional:
+        request.getfixturevalue("db")  # inside the test's transaction, so the hiding below is rolled back
+    from incidents.models import Place
+
+    with django_db_blocker.unblock():
+        present = Place.objects.filter(**_GAZETTEER_MARK).exists()
+        if "gazetteer" in names and not present:
+            _load_gazetteer()
+        elif "gazetteer" not in names and present:
+            Place.history.all().delete()
+            Place.objects.all().delete()
 
 
 @pytest.fixture(scope="session")
