@@ -30,7 +30,8 @@ let listNext = null;
 let listAbort = null;
 let timelineAbort = null;
 let seenMaxId = config.max_incident_id || 0;
-let pollSince = config.now;
+const pollSince = config.now;
+let freshMaxId = 0;
 let moving = false;
 
 function incidentPage(id) {
@@ -205,12 +206,17 @@ function updateSelectionLabel() {
 
 // Pending loads are counted on <html data-pending>, so tests (and people) can tell when the view has settled.
 let pending = 0;
+const loadingEl = document.getElementById("map-loading");
 function track(promise) {
   pending += 1;
   document.documentElement.dataset.pending = String(pending);
+  // Shown only when a load takes a while, so quick updates do not flicker.
+  const timer = setTimeout(() => (loadingEl.hidden = pending === 0), 300);
   promise.finally(() => {
     pending -= 1;
     document.documentElement.dataset.pending = String(pending);
+    clearTimeout(timer);
+    if (pending === 0) loadingEl.hidden = true;
   });
   return promise;
 }
@@ -346,10 +352,14 @@ window.addEventListener("popstate", () => {
 
 async function poll() {
   if (document.hidden) return;
-  const params = apiParams(state, { extra: { format: "geojson", updated_since: pollSince, page_size: 200 } });
+  // Newest changes first, since the page was rendered (server time, not this computer's clock).
+  const params = apiParams(state, {
+    extra: { format: "geojson", updated_since: pollSince, ordering: "-updated_at", page_size: 200 },
+  });
   try {
     const page = await getJSON(`${config.api.incidents}?${params}`);
     const fresh = (page.features || []).filter((f) => Number(f.id ?? f.properties.id) > seenMaxId);
+    freshMaxId = Math.max(freshMaxId, ...fresh.map((f) => Number(f.id ?? f.properties.id)));
     if (fresh.length) {
       const button = document.getElementById("show-new");
       button.textContent = `${fresh.length}${page.next ? "+" : ""} new incident${fresh.length === 1 ? "" : "s"} — show`;
@@ -361,7 +371,8 @@ async function poll() {
 }
 document.getElementById("show-new").addEventListener("click", () => {
   document.getElementById("new-notice").hidden = true;
-  pollSince = new Date().toISOString();
+  seenMaxId = Math.max(seenMaxId, freshMaxId);
+  atlasMap?.invalidate();
   refreshAll();
 });
 setInterval(poll, (config.poll_seconds || 60) * 1000);

@@ -1,7 +1,7 @@
 // The incident map: server-side clusters when many incidents are in view, individual incidents (clustered in the
 // browser with supercluster) when few are. Points are drawn on one canvas so thousands stay fast.
 /* global L, Supercluster */
-import { apiParams, bboxOf, el, formatNumber, getJSON } from "./api.js";
+import { apiParams, el, formatNumber, getJSON } from "./api.js";
 import { outlinesLayer } from "./outlines.js";
 
 const MAX_INDIVIDUAL = 2000;
@@ -22,6 +22,7 @@ export class IncidentMap {
     this.renderer = L.canvas({ padding: 0.3 });
     this.layer = L.layerGroup().addTo(map);
     this.highlightLayer = L.layerGroup().addTo(map);
+    this.focusLayer = L.layerGroup().addTo(map);
     this.markers = new Map();
     this.features = [];
     this.index = null;
@@ -40,29 +41,57 @@ export class IncidentMap {
     if (this.statusEl) this.statusEl.textContent = text;
   }
 
-  /** Loads what the state selects in the current view; resolves to {count, fatalities, mode}. */
+  /**
+   * Loads what the state selects around the current view; resolves to {count, fatalities, mode} for the view.
+   *
+   * Requests cover the view snapped outward to a grid of about two tiles, so small pans and other screen sizes ask
+   * for the same URL (the API caches each URL until the data changes), and a pan inside the loaded area needs none.
+   */
   async load(state) {
-    if (this.abort) this.abort.abort();
-    this.abort = new AbortController();
-    const { signal } = this.abort;
-    const bbox = bboxOf(this.map);
     const zoom = Math.round(this.map.getZoom());
-    const cells = await getJSON(`${this.config.api.clusters}?${apiParams(state, { bbox, extra: { zoom } })}`, {
-      signal,
-    });
-    const clusterFeatures = cells.features || [];
-    const count = clusterFeatures.reduce((s, f) => s + (f.properties.count || 0), 0);
-    const fatalities = clusterFeatures.reduce((s, f) => s + (f.properties.fatalities || 0), 0);
-    if (count > 0 && count <= (this.config.max_individual || MAX_INDIVIDUAL)) {
-      const features = await this.fetchIndividual(state, bbox, signal);
-      this.drawIndividual(features);
-      this.mode = "incidents";
-    } else {
-      this.drawServerClusters(clusterFeatures);
-      this.mode = "clusters";
+    const bbox = snappedBbox(this.map.getBounds(), zoom);
+    const key = `${apiParams(state, { bbox, extra: { zoom } })}`;
+    if (key !== this.loadedKey) {
+      if (this.abort) this.abort.abort();
+      this.abort = new AbortController();
+      const { signal } = this.abort;
+      const cells = await getJSON(`${this.config.api.clusters}?${key}`, { signal });
+      this.cells = cells.features || [];
+      const count = this.cells.reduce((s, f) => s + (f.properties.count || 0), 0);
+      if (count > 0 && count <= (this.config.max_individual || MAX_INDIVIDUAL)) {
+        this.drawIndividual(await this.fetchIndividual(state, bbox, signal));
+        this.mode = "incidents";
+      } else {
+        this.features = [];
+        this.drawServerClusters(this.cells);
+        this.mode = "clusters";
+      }
+      this.loadedKey = key;
+    } else if (this.mode === "incidents") {
+      this.renderIndex();
     }
     this.map.getContainer().dataset.mode = this.mode;
-    return { count, fatalities, mode: this.mode };
+    return { ...this.viewTotals(), mode: this.mode };
+  }
+
+  /** Forgets what was loaded, so the next load asks the server again (after new incidents arrived). */
+  invalidate() {
+    this.loadedKey = null;
+  }
+
+  /** Incidents and fatalities inside the visible bounds (for clusters: the cells whose centre is inside). */
+  viewTotals() {
+    const bounds = this.map.getBounds();
+    const inside = (f) => bounds.contains([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+    if (this.mode === "incidents") {
+      const shown = this.features.filter(inside);
+      return { count: shown.length, fatalities: shown.reduce((s, f) => s + (f.properties.fatalities || 0), 0) };
+    }
+    const cells = (this.cells || []).filter(inside);
+    return {
+      count: cells.reduce((s, f) => s + (f.properties.count || 0), 0),
+      fatalities: cells.reduce((s, f) => s + (f.properties.fatalities || 0), 0),
+    };
   }
 
   async fetchIndividual(state, bbox, signal) {
@@ -158,7 +187,7 @@ export class IncidentMap {
     return marker;
   }
 
-  pointMarker(props, latlng) {
+  pointMarker(props, latlng, { register = true } = {}) {
     const marker = L.circleMarker(latlng, {
       renderer: this.renderer,
       radius: radiusFor(props.fatalities),
@@ -169,7 +198,7 @@ export class IncidentMap {
     });
     marker.incidentId = props.id;
     if (props.id !== undefined && props.id !== null) {
-      this.markers.set(String(props.id), marker);
+      if (register) this.markers.set(String(props.id), marker);
       // One element per marker: Popup.update() calls a content function again, which would drop the loaded detail.
       let content = null;
       marker.bindPopup(() => (content ||= this.popupContent(props)), { maxWidth: 340, minWidth: 240 });
@@ -262,17 +291,32 @@ export class IncidentMap {
     );
   }
 
-  /** Opens the popup for an incident, drawing a temporary marker when it is inside a cluster. */
+  /**
+   * Opens the popup for an incident chosen in the list, on a marker of its own: the loaded markers may be inside a
+   * cluster, or be redrawn by the load that the pan to it starts, which would close a popup bound to them.
+   */
   open(feature) {
     const id = String(feature.id ?? feature.properties.id);
-    let marker = this.markers.get(id);
     const [lng, lat] = feature.geometry.coordinates;
-    if (!marker) {
-      marker = this.pointMarker({ id, ...feature.properties }, [lat, lng]);
-      this.highlightLayer.addLayer(marker);
-    }
+    this.focusLayer.clearLayers();
+    const marker = this.pointMarker({ id, ...feature.properties }, [lat, lng], { register: false });
+    this.focusLayer.addLayer(marker);
+    marker.on("popupclose", () => this.focusLayer.removeLayer(marker));
     marker.openPopup();
   }
+}
+
+export function snappedBbox(bounds, zoom) {
+  const step = (360 / 2 ** zoom) * 2;
+  const down = (v) => Math.floor(v / step) * step;
+  const up = (v) => Math.ceil(v / step) * step;
+  const parts = [
+    Math.max(-180, down(bounds.getWest())),
+    Math.max(-90, down(bounds.getSouth())),
+    Math.min(180, up(bounds.getEast())),
+    Math.min(90, up(bounds.getNorth())),
+  ];
+  return parts.map((v) => Number(v.toFixed(6))).join(",");
 }
 
 function mostCommon(values) {

@@ -145,7 +145,7 @@ export class Timeline {
       .join("title")
       .text((d) => `${fmt(d.data.date)}: ${d.data[d.key]} ${label[d.key]}`);
     this.xAxisG.attr("transform", `translate(0,${height - bottom})`).call(d3.axisBottom(x).ticks(Math.max(2, width / 90)));
-    this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxY), "~s"));
+    this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxY), maxY >= 10000 ? "~s" : ",d"));
     this.x = x;
     this.step = step;
     const brush = d3

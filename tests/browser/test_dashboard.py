@@ -1,6 +1,7 @@
 """The pages in a real browser: map, popup, timeline brush, shared links, the incident page, no console errors."""
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -271,3 +272,46 @@ def _artifact(name):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical findings for the page (WCAG 2 A/AA rules)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+        }"""
+    )
+    return result
+
+
+def test_the_pages_pass_the_automated_accessibility_rules(page):
+    kirkuk = place("Kirkuk", *KIRKUK)
+    actor = f.ActorFactory(name="Peshmerga")
+    link = f.IncidentSourceFactory(incident=incident(kirkuk))
+    IncidentActor.objects.create(incident=link.incident, actor=actor, role=1)
+    for path in ["/", f"/incidents/{link.incident.pk}/", "/timeline/", f"/places/{kirkuk.pk}/", f"/actors/{actor.pk}/"]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert axe_violations(page) == [], path
+
+
+def test_a_keyboard_user_can_open_an_incident_from_the_list(page):
+    kirkuk = place("Kirkuk", *KIRKUK)
+    f.IncidentSourceFactory(
+        incident=incident(kirkuk),
+        article=f.ArticleFactory(url="https://news.example.org/keyboard", title="Keyboard story"),
+    )
+    page.goto("/")
+    wait_until_settled(page)
+    button = page.locator("#incident-list .incident-open").first
+    button.focus()
+    assert page.evaluate("window.atlas.incidentMap.highlightLayer.getLayers().length") == 1, "focus rings the marker"
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup a[href='https://news.example.org/keyboard']").wait_for()
+    page.wait_for_function("window.atlas.map.getZoom() >= 9")
