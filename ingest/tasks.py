@@ -35,12 +35,12 @@ _gazetteer_checked = float("-inf")
 GAZETTEER_CHECK_SECONDS = 5.0
 
 
-def _refresh_extractor_if_stale() -> None:
+def _refresh_extractor_if_stale(*, now: bool = False) -> None:
     """Drop the extractor's in-process index when a curator (in another process) changed places or actors.
 
     Looked at no more than every few seconds: two aggregates per article would cost more than they save."""
     global _gazetteer_state, _gazetteer_checked
-    if time.monotonic() - _gazetteer_checked < GAZETTEER_CHECK_SECONDS:
+    if not now and time.monotonic() - _gazetteer_checked < GAZETTEER_CHECK_SECONDS:
         return
     _gazetteer_checked = time.monotonic()
     state = (
@@ -60,8 +60,10 @@ def _queue_article(article_id: int) -> None:
     process_article.delay_on_commit(article_id)
 
 
-def ingest_article(article: Article) -> dict:
-    """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure."""
+def ingest_article(article: Article, *, reread: bool = False) -> dict:
+    """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure.
+
+    `reread`: the article is read again, most often because a curator added a place or an actor a moment ago."""
     if article.url and not article.text.strip():
         page = fetch(article.url, accept=HTML_TYPES)
         raw = page.text()
@@ -96,7 +98,7 @@ def ingest_article(article: Article) -> dict:
         article = saved
     if not article.text.strip():
         raise TextError("The article has no text and no URL to fetch it from")
-    _refresh_extractor_if_stale()
+    _refresh_extractor_if_stale(now=reread)
     extraction = extract.extract_article(
         title=article.title, text=article.text, published=article.published.date() if article.published else None
     )
@@ -118,7 +120,7 @@ def process_article(self, article_id: int, force: bool = False) -> dict:
     if article is None:
         return {"skipped": "gone"}
     try:
-        return ingest_article(article)
+        return ingest_article(article, reread=force)
     except TransientFetchError as exc:
         last = self.request.retries >= MAX_RETRIES
         logger.warning("Article %s: %s (%s)", article_id, exc, "giving up" if last else "will retry")

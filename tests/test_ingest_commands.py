@@ -15,6 +15,15 @@ DEMO = ROOT / "ingest" / "demo"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
+@pytest.fixture(autouse=True)
+def fresh_extractor_index():
+    """Each test has its own gazetteer; the extractor's in-process index must not outlive it."""
+    from ingest import extract, tasks
+
+    extract.reset_caches()
+    tasks._gazetteer_state, tasks._gazetteer_checked = None, float("-inf")
+
+
 def run(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("ingest", *args, stdout=out, stderr=err)

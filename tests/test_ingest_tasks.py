@@ -21,6 +21,15 @@ pytestmark = pytest.mark.django_db
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
+@pytest.fixture(autouse=True)
+def fresh_extractor_index():
+    """Each test has its own gazetteer; the extractor's in-process index must not outlive it."""
+    from ingest import extract, tasks
+
+    extract.reset_caches()
+    tasks._gazetteer_state, tasks._gazetteer_checked = None, float("-inf")
+
+
 @pytest.fixture
 def server():
     with LocalServer() as s:
@@ -189,3 +198,35 @@ def test_unresolved_names_from_extraction_are_recorded(monkeypatch):
     article = ArticleFactory(status="queued")
     assert process_article(article.pk)["unresolved"] == 1
     assert UnresolvedPlace.objects.get().articles.get() == article
+
+
+def test_adding_the_missing_village_re_reads_the_article_and_moves_its_incident_there(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.management import call_command
+
+    from incidents.models import Place
+
+    call_command("load_actors", verbosity=0)
+    PlaceFactory(name="Kirkuk", admin1="Kirkuk", feature_code="PPLA", population=600000,
+                 point=Point(44.3922, 35.4681, srid=4326))  # fmt: skip
+    text = ("Islamic State militants attacked the village of Qaryat Zuhayr, south of Kirkuk, on Monday, killing four "
+            "villagers, police said.")  # fmt: skip
+    article = queued_article(title="Villagers killed", text=text)
+    Article.objects.filter(pk=article.pk).update(published=dt.datetime(2016, 3, 16, tzinfo=dt.UTC))
+    process_article(article.pk)
+    unresolved = UnresolvedPlace.objects.get()
+    assert unresolved.name == "Qaryat Zuhayr" and unresolved.mention_count == 1
+    before = Incident.objects.get()
+    assert before.place is None and before.fatalities == 4
+
+    village = Place(name="Qaryat Zuhayr", country="IQ", admin1="Kirkuk", point=Point(44.35, 35.33, srid=4326))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.place_save(place=village)  # what the Place admin's save does
+    assert len(callbacks) == 1 and Article.objects.get(pk=article.pk).status == "queued"
+    process_article(article.pk, force=True)  # what the requeued task runs
+
+    after = Incident.objects.get()
+    assert (after.place, after.location_name, after.fatalities) == (village, "Qaryat Zuhayr", 4)
+    assert not Incident.objects.filter(pk=before.pk).exists()
+    assert UnresolvedPlace.objects.get().resolved_place == village
