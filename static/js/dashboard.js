@@ -290,7 +290,7 @@ const suggestPlaces = debounce(async (value) => {
     const options = results.map((p) => {
       const props = p.properties || p;
       const label = `${props.name} (${[props.admin1, props.country].filter(Boolean).join(", ")})`;
-      placeChoices.set(label, String(p.id ?? props.id));
+      placeChoices.set(label, { id: String(p.id ?? props.id), lat: props.latitude, lng: props.longitude });
       return el("option", { value: label });
     });
     document.getElementById("place-options").replaceChildren(...options);
@@ -302,8 +302,12 @@ const placeName = document.getElementById("f-place-name");
 placeName.addEventListener("input", (e) => {
   const value = e.target.value.trim();
   if (placeChoices.has(value)) {
-    document.getElementById("f-place").value = placeChoices.get(value);
+    const choice = placeChoices.get(value);
+    document.getElementById("f-place").value = choice.id;
     onFiltersChanged();
+    if (atlasMap && Number.isFinite(choice.lat) && Number.isFinite(choice.lng)) {
+      atlasMap.map.setView([choice.lat, choice.lng], Math.max(atlasMap.map.getZoom(), 9));
+    }
   } else if (!value && document.getElementById("f-place").value) {
     document.getElementById("f-place").value = "";
     onFiltersChanged();

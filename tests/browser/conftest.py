@@ -85,7 +85,8 @@ def page(browser, live_server_clean, request):
     page.route(TILE_URL, lambda route: route.abort())
     page.on("console", lambda msg: msg.type == "error" and problems.console_errors.append(msg.text))
     page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
-    page.on("requestfailed", lambda req: problems.failed_requests.append(req.url))
+    # A superseded load is cancelled on purpose (AbortController): ERR_ABORTED is not a failure.
+    page.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED" and problems.failed_requests.append(req.url))
     page.problems = problems
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

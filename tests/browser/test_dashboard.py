@@ -315,3 +315,37 @@ def test_a_keyboard_user_can_open_an_incident_from_the_list(page):
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup a[href='https://news.example.org/keyboard']").wait_for()
     page.wait_for_function("window.atlas.map.getZoom() >= 9")
+
+
+def test_the_timeline_can_follow_the_map_area(page):
+    kirkuk, aleppo = place("Kirkuk", *KIRKUK), place("Aleppo", 37.16, 36.20, "Aleppo", "SY")
+    incident(kirkuk, date=dt.date(2016, 3, 3))
+    incident(aleppo, date=dt.date(2016, 3, 4))
+    page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=9")
+    wait_until_settled(page)
+    total = "window.atlas.timeline.rows.reduce((s, r) => s + r.count, 0)"
+    assert page.evaluate(total) == 2, "by default the timeline counts the whole filter"
+    assert shown_count(page) == 1
+
+    page.get_by_label("Only the map area").check()
+    page.wait_for_function(f"{total} === 1")
+    assert query_of(page)["tl_bbox"] == ["1"]
+
+
+def test_choosing_a_place_by_another_spelling_filters_and_moves_the_map(page):
+    erbil = f.PlaceFactory(
+        name="Erbil", admin1="Erbil", alternate_names=["Arbil", "Hawler"], point=Point(44.01, 36.19, srid=4326)
+    )
+    incident(erbil)
+    incident(place("Kirkuk", *KIRKUK))
+    page.goto("/")
+    wait_until_settled(page)
+    assert shown_count(page) == 2
+
+    page.get_by_label("Place").fill("Hawler")
+    page.wait_for_function("document.querySelectorAll('#place-options option').length > 0")
+    assert page.locator("#place-options option").first.get_attribute("value") == "Erbil (Erbil, IQ)"
+    page.get_by_label("Place").fill("Erbil (Erbil, IQ)")
+    page.wait_for_function(f"new URLSearchParams(location.search).get('place') === '{erbil.pk}'")
+    page.wait_for_function("window.atlas.map.getZoom() >= 9")
+    page.wait_for_function("document.querySelectorAll('#incident-list li.incident').length === 1")
