@@ -324,7 +324,11 @@ def person_surnames(text: str, tokens: list[Token]) -> set[str]:
 def resolve(mentions: list[Mention], text: str) -> None:
     """Chooses one gazetteer entry per mention, using what the rest of the article says."""
     places = [m for m in mentions if not m.person]
-    anchors = [m.candidates[0] for m in places if len({c.place_id for c in m.candidates}) == 1]
+    anchors = list(
+        {
+            m.candidates[0].place_id: m.candidates[0] for m in places if len({c.place_id for c in m.candidates}) == 1
+        }.values()
+    )
     admin1s = {c.admin1 for m in places for c in m.candidates if c.kind == "admin_area" or m.admin_hint}
     admin1s |= {a.admin1 for a in anchors}
     for idx, m in enumerate(places):

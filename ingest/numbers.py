@@ -29,7 +29,8 @@ _VERB_ONE = re.compile(
     r"(?!(?:number|total|few|dozen|handful|lot)\b)",
     re.I,
 )
-NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+# Whole numbers only (no start inside a longer run of digits, which would also make the scan quadratic).
+NUM = r"(?<![\w,])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\d,]\d)"
 QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
 KILLED = (
     r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|deaths|fatalities|"
@@ -85,6 +86,10 @@ def digitize(sentence: str) -> str:
     return text
 
 
+# Larger figures are war totals or typos, never one event's toll (and would overflow the database column).
+MAX_COUNT = 1_000_000
+
+
 def _is_count(text: str, m: re.Match) -> bool:
     number_end = m.end(1)
     before = text[: m.start(1)]
@@ -93,6 +98,8 @@ def _is_count(text: str, m: re.Match) -> bool:
     if _NOT_PEOPLE.match(text[number_end:]):
         return False
     value = int(m.group(1).replace(",", ""))
+    if value > MAX_COUNT:
+        return False
     # A bare four-digit number between 1900 and 2100 is a year, not a toll.
     return not (1900 <= value <= 2100 and "," not in m.group(1))
 

@@ -40,3 +40,16 @@ def test_it_does_not_take_years_distances_or_weapons_for_tolls():
     assert casualties("In 2014 the group killed dozens of fighters").fatalities == 12
     assert casualties("The base, 100 kilometres west of the city, was hit by 14 rockets.").any() is False
     assert casualties("He was killed in 2006.").fatalities is None
+
+
+def test_it_ignores_absurd_figures_that_would_overflow_the_database():
+    assert casualties("A blast killed 99999999999999999999 people.").fatalities is None
+    assert casualties("Officials said 2,000,000 people were killed in the war.").fatalities is None
+
+
+def test_it_reads_a_long_run_of_digits_in_linear_time():
+    import time
+
+    start = time.process_time()
+    casualties("killed " + "1" * 20000 + " people and wounded " + "2" * 20000)
+    assert time.process_time() - start < 1.0
