@@ -61,7 +61,7 @@ def gazetteer(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _gazetteer_only_where_asked(request, django_db_blocker):
-    # The gazetteer is committed once per session, so without this every later test would see its 679 places.
+    # The gazetteer is committed once per session, so without this every later test would see its ~690 places.
     if not _GAZETTEER["loaded"]:
         return
     marker = request.node.get_closest_marker("django_db")
