@@ -61,3 +61,15 @@ def test_an_unreachable_url_is_reported_and_the_rest_goes_on():
     out, err = run("http://127.0.0.1:9/nothing", str(DEMO / "004_8fca70f8f63a49e2.txt"))
     assert "http://127.0.0.1:9/nothing: Connection failed" in err
     assert "1 new articles queued; 1 failed" in out
+
+
+def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks):
+    with LocalServer() as server:
+        url = server.add("/story?utm_source=rss", (PAGES / "article_with_boilerplate.html").read_bytes())
+        with django_capture_on_commit_callbacks() as queued:
+            run(url)
+            out, _ = run(url)
+    article = Article.objects.get()
+    assert article.url == url.replace("?utm_source=rss", "") and len(queued) == 1
+    assert article.title == "Militants attack checkpoint near Kirkuk" and "Skip to Content" not in article.text
+    assert "0 new articles queued" in out

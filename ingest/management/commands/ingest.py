@@ -53,7 +53,7 @@ def store_document(data: bytes, *, name: str) -> tuple[list[int], int]:
     return ([article.pk] if created else []), 1
 
 
-def store_url(url: str, *, queue: bool) -> tuple[list[int], int]:
+def store_url(url: str) -> tuple[list[int], int]:
     """A URL: a feed becomes a polled Source (its new entries are stored), anything else one article."""
     response = fetch(url, accept=tuple(dict.fromkeys(FEED_TYPES + HTML_TYPES)))
     if looks_like_feed(response.content, response.content_type):
@@ -63,7 +63,7 @@ def store_url(url: str, *, queue: bool) -> tuple[list[int], int]:
         )
         Source.objects.filter(pk=source.pk).update(etag="", last_modified="")  # a manual run reads the whole feed
         source.refresh_from_db()
-        result = poll(source, queue=queue)
+        result = poll(source, queue=False)
         return result["ids"], result.get("entries", 0)
     page = parse_html(response.text(), url=response.url)
     article, created = services.article_create_or_get(
@@ -86,15 +86,15 @@ class Command(BaseCommand):
         for item in tqdm(items, desc="reading", unit="item", disable=len(items) < 2):
             try:
                 if re.match(r"^https?://", item, re.I):
-                    ids, entries = store_url(item, queue=not sync)
+                    ids, entries = store_url(item)
                 else:
                     path = Path(item)
                     if not path.is_file():
                         raise CommandError(f"no such file: {item}")
                     ids, entries = store_document(path.read_bytes(), name=path.name)
-                    if not sync:
-                        for article_id in ids:
-                            process_article.delay_on_commit(article_id)
+                if not sync:
+                    for article_id in ids:
+                        process_article.delay_on_commit(article_id)
             except (FetchError, FeedError, TextError, CommandError, OSError) as exc:
                 failures += 1
                 self.stderr.write(f"{item}: {exc}")
