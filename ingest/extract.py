@@ -222,6 +222,32 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
+_AFTER = re.compile(
+    r"\b(?:(?:(a|one|two|three|four|five|six|\d+) days?|a week|hours|shortly|just|only|soon|weeks|days) )?after\b",
+    re.I,
+)
+_DAYS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _later_event(sentence: str, trigger: Trigger) -> tuple[Trigger, Trigger, int, int | None] | None:
+    """Two events joined by "after" ("X, two days after Y"): (first, second, where the second's clause starts,
+    how many days before the first it happened, when the text says)."""
+    m = _AFTER.search(sentence)
+    if m is None:
+        return None
+    found = [t for t in triggers(sentence) if t.rank <= 10]
+    before = [t for t in found if t.end <= m.start()]
+    after = [t for t in found if t.start >= m.end()]
+    if not before or not after:
+        return None
+    first, second = min(before, key=lambda t: t.rank), min(after, key=lambda t: t.rank)
+    if first.sub_event_type == second.sub_event_type:
+        return None
+    word = (m.group(1) or "").lower()
+    days = int(word) if word.isdigit() else _DAYS.get(word)
+    return first, second, m.start(), days
+
+
 def _nearest_specific(sentence: str, position: int) -> Trigger | None:
     specific = [t for t in triggers(sentence) if t.rank < 10]
     if len({t.sub_event_type for t in specific}) < 2:
@@ -313,6 +339,14 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
             continue
         s_mentions = [m for m in located if s_start <= m.start < s_end]
+        later = _later_event(sentence, trigger)
+        if later is not None:
+            # "The base came under attack on Monday, two days after a Marine was killed in a rocket attack": two
+            # events, each with its own clause, places and toll.
+            trigger, second, split, days_before = later
+            second_mentions = [m for m in s_mentions if m.start - s_start >= split]
+            s_mentions = [m for m in s_mentions if m.start - s_start < split]
+            second_cas, cas = casualties(sentence[split:]), casualties(sentence[:split])
         picks = _pick_places(sentence, s_start, s_mentions, trigger)
         if len(picks) == 1 and picks[0][0] is not None and trigger.rank < 10:
             # Two means of violence in one sentence ("the drone attack came a day after forces fired live
@@ -368,6 +402,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             )
             and (phrase is None or previous.date is None or date is None or abs((previous.date - date).days) <= 2)
             and background == previous.background
+            and later is None
         ):
             previous.evidence.append(sentence)
             previous.take_casualties(cas)
@@ -398,7 +433,9 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             elif fallback is not None:
                 picks = [(fallback, "admin" if fallback.entry.kind == "admin_area" else "exact")]
             else:
-                picks = [(None, "country")]
+                window = [(s, e) for s, e, _ in sentences[max(0, no - 2) : no]]
+                prior = [m for m in located if any(s <= m.start < e for s, e in window) and _usable(full, m)]
+                picks = [(prior[-1], "exact")] if prior else [(None, "country")]
         for mention, precision in picks:
             d = _Draft(
                 trigger=trigger,
@@ -414,6 +451,26 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             )
             if len(picks) == 1:
                 d.take_casualties(cas)
+            drafts.append(d)
+        if later is not None:
+            second_picks = _pick_places(sentence, s_start, second_mentions, second) or picks[:1]
+            mention, precision = second_picks[0]
+            earlier = date - dt.timedelta(days=days_before) if (date and days_before is not None) else date
+            d = _Draft(
+                trigger=second,
+                sentence_no=no,
+                paragraph=para,
+                mention=mention,
+                geo_precision=precision,
+                date=earlier,
+                date_precision="day" if (earlier and days_before is not None and phrase) else "week",
+                background=_is_background(DatePhrase("", 0, 0, earlier, "day"), reference, False)
+                if earlier
+                else background,
+                actors=list(actors),
+                evidence=[sentence],
+            )
+            d.take_casualties(second_cas)
             drafts.append(d)
 
     _specify_generic_attacks(drafts, sentences, full)

@@ -100,3 +100,16 @@ def test_it_makes_one_incident_per_place_when_a_sentence_lists_several(extractio
 def test_it_places_an_unplaced_event_at_the_headline_place(extraction_index):
     found = incidents("Suicide car bombs hit government buildings on Friday.", title="Fighting rages in Ramadi")
     assert [i.place.name for i in found] == ["Ramadi"]
+
+
+def test_it_splits_two_events_joined_by_after_with_the_earlier_date_and_its_own_toll(extraction_index):
+    text = (
+        "The base near Makhmour came under attack again on Sunday, two days after a US Marine there was killed "
+        "in a rocket attack."
+    )
+    found = incidents(text)
+    assert [(i.sub_event_type, i.date, i.fatalities) for i in found] == [
+        ("armed_clash", dt.date(2021, 8, 22), None),
+        ("shelling_artillery_missile_attack", dt.date(2021, 8, 20), 1),
+    ]
+    assert found[0].place.place_id == found[1].place.place_id
