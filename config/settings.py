@@ -181,6 +181,9 @@ LEAFLET_CONFIG = {
     "TILES": [("OpenStreetMap", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 19})],
     "RESET_VIEW": False,
 }
+# Dashboard: how often it asks for new incidents, and above how many in view it draws grid clusters instead.
+DASHBOARD_POLL_SECONDS = int(os.environ.get("DASHBOARD_POLL_SECONDS", "60"))
+DASHBOARD_MAX_INDIVIDUAL = int(os.environ.get("DASHBOARD_MAX_INDIVIDUAL", "2000"))
 
 # Ingest limits for fetched pages.
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))

@@ -123,9 +123,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     config = page_config(
         max_incident_id=selectors.incident_max_id(),
         now=timezone.now().isoformat(),
-        poll_seconds=getattr(settings, "DASHBOARD_POLL_SECONDS", 60),
+        poll_seconds=settings.DASHBOARD_POLL_SECONDS,
         # Above this many incidents in view the map shows PostGIS grid clusters instead of single incidents.
-        max_individual=getattr(settings, "DASHBOARD_MAX_INDIVIDUAL", 2000),
+        max_individual=settings.DASHBOARD_MAX_INDIVIDUAL,
     )
     provinces = [(COUNTRY_NAMES.get(c, c), names) for c, names in selectors.place_provinces()]
     context = {

@@ -24,3 +24,10 @@ function start(map) {
 const existing = window["leafletmapincident-map"];
 if (existing) start(existing);
 else window.addEventListener("map:init", (event) => start(event.detail.map), { once: true });
+
+// Long articles scroll inside their box: bring the first evidence sentence of each into view.
+for (const body of document.querySelectorAll(".article-body")) {
+  const mark = body.querySelector("mark");
+  // The box is position: relative, so offsetTop is measured from its top.
+  if (mark) body.scrollTop = Math.max(0, mark.offsetTop - 24);
+}
