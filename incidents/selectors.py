@@ -537,6 +537,7 @@ def incident_export_batches(
     order_by: list[str],
     labels: dict[str, dict],
     chunk_size: int = 5000,
+    page_size: int = 50_000,
 ):
     """ACLED CSV rows (tuples of ready-to-write values) for the queryset, in batches, over a server-side cursor.
 
@@ -568,8 +569,18 @@ def incident_export_batches(
         )
     )
     base_sql, params = base.query.sql_with_params()
+    # Keyset pages of the matching incidents, so every join and sort fits in memory however many match; the
+    # ordering key is the first `order_by` term (on alias `i`), the id the second.
+    key_sql, direction = order_by[0].rsplit(" ", 1)
+    op = "<" if direction.upper() == "DESC" else ">"
+    page_key = key_sql.replace("i.", "b.")
     sql = f"""
-        WITH i AS MATERIALIZED ({base_sql}),
+        WITH i AS MATERIALIZED (
+            SELECT * FROM ({base_sql}) AS b
+            WHERE {{after}}
+            ORDER BY {page_key} {direction}, b.id {direction}
+            LIMIT {int(page_size)}
+        ),
         act AS (
             SELECT ia.incident_id,
                 string_agg(a.name, '; ' ORDER BY ia.id) FILTER (WHERE ia.role = 1) AS actor1,
@@ -612,14 +623,24 @@ def incident_export_batches(
             coalesce(outlet.names, ''),
             i.summary,
             coalesce(i.fatalities, 0),
-            floor(extract(epoch FROM i.updated_at))::bigint
+            floor(extract(epoch FROM i.updated_at))::bigint,
+            {key_sql},
+            i.id
         FROM i
         LEFT JOIN {Place._meta.db_table} p ON p.id = i.place_id
         LEFT JOIN act ON act.incident_id = i.id
         LEFT JOIN outlet ON outlet.incident_id = i.id
         ORDER BY {", ".join(order_by)}
     """
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(chunk_size):
-            yield batch
+    after, after_params = "true", []
+    while True:
+        rows = 0
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql.replace("{after}", after), [*params, *after_params])
+            while batch := cursor.fetchmany(chunk_size):
+                rows += len(batch)
+                last = batch[-1]
+                yield [row[:-2] for row in batch]
+        if rows < page_size:
+            return
+        after, after_params = f"({page_key}, b.id) {op} (%s, %s)", [last[-2], last[-1]]

@@ -309,3 +309,25 @@ def test_the_data_version_changes_when_incidents_or_their_links_change():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM incidents_data_change")
         assert cursor.fetchone()[0] == 0, "the change log empties itself at commit"
+
+
+@pytest.mark.parametrize("order_by", [["i.date DESC", "i.id DESC"], ["coalesce(i.fatalities, -1) ASC", "i.id ASC"]])
+def test_the_export_pages_give_the_same_rows_as_one_page(places, order_by):
+    from incidents.api.views import ACLED_LABELS
+
+    synthetic_generate(n=300, seed=6)
+    queryset = selectors.incident_list(filters={"country": ["IQ"]})
+
+    def export(page_size):
+        return [
+            row
+            for batch in selectors.incident_export_batches(
+                queryset=queryset, order_by=order_by, labels=ACLED_LABELS, page_size=page_size, chunk_size=5
+            )
+            for row in batch
+        ]
+
+    whole = export(10_000)
+    assert len(whole) == queryset.count() > 100
+    assert export(7) == whole
+    assert len({row[0] for row in whole}) == len(whole)
