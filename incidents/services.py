@@ -612,10 +612,11 @@ def incident_record_extraction(
         if refresh_search:
             incident_refresh_search(incident_ids=[incident.pk])
         return incident, True
-    link, link_created = IncidentSource.objects.get_or_create(
-        incident=incident, article=article, defaults={"evidence": evidence, "extracted": extracted}
-    )
-    if not link_created:
+    # No get_or_create: its savepoint costs two round trips, and the caller serialises merges anyway.
+    link = IncidentSource.objects.filter(incident=incident, article=article).first()
+    if link is None:
+        IncidentSource.objects.create(incident=incident, article=article, evidence=evidence, extracted=extracted)
+    else:
         folded = _fold_evidence(link.evidence, evidence)
         merged = dict(link.extracted or {})
         for field in ("fatalities", "injured", "missing"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import math
 from dataclasses import dataclass, field
 
 from django.contrib.gis.measure import D
@@ -24,8 +25,11 @@ from .types import ExtractedIncident, Extraction
 logger = logging.getLogger(__name__)
 
 MERGE_RADIUS_KM = 25
-# Serialises merges across workers: two articles reporting one new incident at once must not create it twice.
-_MERGE_LOCK_KEY = 0x1A71A5
+# Merges are serialised per 1° grid cell (transaction-level advisory locks): two articles reporting one new
+# incident at once must not both create it, while merges far apart run side by side. Keys: base + cell number.
+_MERGE_LOCK_BASE = 0x1A71A5 * 1_000_000
+_PLACELESS_LOCK = _MERGE_LOCK_BASE + 999_999
+_LOCK_MARGIN_DEG = 0.35  # more than MERGE_RADIUS_KM in longitude at these latitudes
 _POLITICAL_VIOLENCE = {"battles", "explosions_remote_violence", "violence_against_civilians"}
 _DAY_SLACK = dt.timedelta(days=1)  # "Thursday night" in one report is "Friday" in the next
 
@@ -142,6 +146,21 @@ def _incident_date(found: ExtractedIncident, article: Article) -> tuple[dt.date 
     return None, ""
 
 
+def merge_lock_keys(points: list[tuple[float, float] | None]) -> list[int]:
+    """The advisory lock keys for merging near these (lon, lat) points (None: an incident with no place), sorted
+    so that every worker takes them in the same order and none can deadlock."""
+    keys = set()
+    for point in points:
+        if point is None:
+            keys.add(_PLACELESS_LOCK)
+            continue
+        lon, lat = point
+        for x in range(math.floor(lon - _LOCK_MARGIN_DEG), math.floor(lon + _LOCK_MARGIN_DEG) + 1):
+            for y in range(math.floor(lat - _LOCK_MARGIN_DEG), math.floor(lat + _LOCK_MARGIN_DEG) + 1):
+                keys.add(_MERGE_LOCK_BASE + (x + 180) * 1000 + (y + 90))
+    return sorted(keys)
+
+
 def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult:
     """Record every incident and unresolved place name of one article, and mark the article processed.
 
@@ -150,13 +169,24 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
     result = MergeResult()
     place_ids = {i.place.place_id for i in extraction.incidents if i.place is not None}
     places = Place.objects.in_bulk(place_ids)
-    umbrellas = _umbrellas({n for i in extraction.incidents for n in i.actors})
-    known_actors = set(Actor.objects.filter(name__in={n for i in extraction.incidents for n in i.actors}).values_list(
-        "name", flat=True))  # fmt: skip
+    named = Actor.objects.filter(name__in={n for i in extraction.incidents for n in i.actors})
+    known = list(named.values_list("name", "parent__name"))
+    known_actors = {name for name, _ in known}
+    umbrellas = {name: parent for name, parent in known if parent}
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MERGE_LOCK_KEY])
-        previous = set(IncidentSource.objects.filter(article=article).values_list("incident_id", flat=True))
+        previous_points = dict(
+            IncidentSource.objects.filter(article=article).values_list("incident_id", "incident__point")
+        )
+        previous = set(previous_points)
+        points = [(i.place.lon, i.place.lat) if i.place is not None else None for i in extraction.incidents]
+        points += [(p.x, p.y) if p is not None else None for p in previous_points.values()]
+        keys = merge_lock_keys(points)
+        if keys:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS sorted",
+                    [keys],
+                )
         for found in extraction.incidents:
             date, precision = _incident_date(found, article)
             if date is None:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from incidents.models import Incident, IncidentActor, IncidentRemoval, IncidentSource, UnresolvedPlace
-from ingest.merge import date_window, merge_extraction
+from ingest.merge import date_window, merge_extraction, merge_lock_keys
 from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
 from tests.factories import ActorFactory, ArticleFactory, IncidentFactory, PlaceFactory
 
@@ -203,3 +203,38 @@ def test_rereading_an_article_with_a_new_place_moves_its_incident_instead_of_dup
     incident = Incident.objects.get(pk=shared[0])
     assert list(incident.source_links.values_list("article", flat=True)) == [other.pk]
     assert (incident.fatalities_low, incident.fatalities, incident.fatalities_high) == (None, 20, None)
+
+
+def test_merge_locks_cover_the_merge_radius_and_are_taken_in_one_order():
+    kirkuk_keys = merge_lock_keys([(44.39, 35.47)])
+    assert kirkuk_keys == sorted(kirkuk_keys) and len(kirkuk_keys) >= 1
+    assert set(kirkuk_keys) & set(merge_lock_keys([(44.34, 35.31)]))  # Bashir, 18 km away, shares a cell
+    assert not set(kirkuk_keys) & set(merge_lock_keys([(43.13, 36.34)]))  # Mosul does not
+    assert merge_lock_keys([None, None]) == merge_lock_keys([None])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_reporting_one_new_incident_at_the_same_moment_create_it_once(kirkuk):
+    import threading
+
+    from django.db import connection
+
+    articles = [ArticleFactory(status="processing"), ArticleFactory(status="processing")]
+    barrier, errors = threading.Barrier(2), []
+
+    def work(article):
+        try:
+            barrier.wait()
+            merge_extraction(article=article, extraction=Extraction(incidents=[report(kirkuk, fatalities=3)]))
+        except Exception as exc:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(a,)) for a in articles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Incident.objects.count() == 1 and IncidentSource.objects.count() == 2
