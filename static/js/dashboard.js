@@ -399,6 +399,12 @@ function start(map) {
   atlasMap = new IncidentMap(map, config, { statusEl });
   if (state.lat !== null && state.lng !== null && state.z !== null) {
     map.setView([state.lat, state.lng], state.z, { animate: false });
+  } else {
+    // Iraq and Syria whole, whatever the screen size.
+    map.fitBounds([
+      [29.0, 35.6],
+      [37.4, 48.6],
+    ], { animate: false });
   }
   let lastView = viewKey(map);
   map.on("moveend", () => {

@@ -148,6 +148,13 @@ export class Timeline {
     this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxY), maxY >= 10000 ? "~s" : ",d"));
     this.x = x;
     this.step = step;
+    const total = d3.sum(table, (d) => d3.sum(keys, (k) => d[k]));
+    const busiest = d3.greatest(table, (d) => d3.sum(keys, (k) => d[k]));
+    this.container.setAttribute(
+      "aria-label",
+      `${total} incidents from ${fmt(table[0].date)} to ${fmt(table.at(-1).date)}; ` +
+        `most in ${fmt(busiest.date)} (${d3.sum(keys, (k) => busiest[k])}).`,
+    );
     const brush = d3
       .brushX()
       .extent([
