@@ -180,7 +180,9 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     sources = []
     for link in incident.source_links.all():
         pieces, found = highlight_segments(link.article.text, link.evidence)
-        sources.append({"link": link, "article": link.article, "pieces": pieces, "found": found})
+        # Only web links become links: a stored "javascript:" URL would run on click, escaped or not.
+        url = link.article.url if re.match(r"https?://", link.article.url, flags=re.IGNORECASE) else ""
+        sources.append({"link": link, "article": link.article, "url": url, "pieces": pieces, "found": found})
     point = incident.point or (incident.place.point if incident.place_id else None)
     config = page_config(
         point=[point.y, point.x] if point else None,

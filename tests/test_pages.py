@@ -45,6 +45,13 @@ def test_the_incident_page_escapes_article_html_and_marks_the_evidence(client):
     assert f'<mark class="evidence-mark">{evidence}</mark>' in html
 
 
+def test_the_incident_page_links_only_web_addresses(client):
+    link = f.IncidentSourceFactory(article=f.ArticleFactory(url="javascript:alert(1)", title="Sneaky"))
+    html = client.get(reverse("incidents:incident", args=[link.incident.pk])).content.decode()
+    assert "Sneaky" in html
+    assert 'href="javascript:' not in html
+
+
 def test_a_rejected_incident_page_is_hidden_from_the_public_but_not_from_editors(client, user):
     incident = f.IncidentFactory(status=Incident.Status.REJECTED)
     url = reverse("incidents:incident", args=[incident.pk])
