@@ -12,10 +12,11 @@ import logging
 import math
 from dataclasses import dataclass, field
 
+from django.contrib.gis.geos import Polygon
 from django.contrib.gis.measure import D
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 
 from incidents import services
 from incidents.models import Actor, Article, Incident, IncidentActor, IncidentSource, Place
@@ -90,9 +91,22 @@ def find_candidate(
 ) -> Incident | None:
     """The known incident this report most likely describes, or None."""
     window = date_window(date, date_precision)
-    queryset = Incident.objects.filter(date__gte=window[0] - dt.timedelta(days=366), date__lte=window[1] + _DAY_SLACK)
+    lo, hi = window
+    # Bounds per candidate precision, so that the (point, date) GiST index, not a year of rows, answers.
+    days = dt.timedelta
+    dates = (
+        Q(date__range=(lo - days(6), hi + days(6)))
+        | Q(date_precision="month", date__range=(lo - days(31), hi + days(31)))
+        | Q(date_precision="year", date__range=(lo - days(366), hi + days(366)))
+    )
+    queryset = Incident.objects.filter(dates)
     if place is not None:
-        queryset = queryset.filter(point__distance_lte=(place.point, D(km=MERGE_RADIUS_KM)))
+        x, y = place.point.x, place.point.y
+        box = Polygon.from_bbox(
+            (x - _LOCK_MARGIN_DEG, y - _LOCK_MARGIN_DEG, x + _LOCK_MARGIN_DEG, y + _LOCK_MARGIN_DEG)
+        )
+        box.srid = 4326
+        queryset = queryset.filter(point__bboverlaps=box, point__distance_lte=(place.point, D(km=MERGE_RADIUS_KM)))
     else:
         queryset = queryset.filter(place__isnull=True, point__isnull=True, country=country)
     actor_links = IncidentActor.objects.filter(incident=OuterRef("pk"))
@@ -100,7 +114,7 @@ def find_candidate(
         actor_names=ArraySubquery(actor_links.values("actor__name")),
         umbrella_names=ArraySubquery(actor_links.filter(actor__parent__isnull=False).values("actor__parent__name")),
     )
-    candidates = list(queryset[:200])
+    candidates = list(queryset.order_by()[:200])
     if not candidates:
         return None
     umbrellas = _umbrellas(set(actor_names)) if umbrellas is None else umbrellas
