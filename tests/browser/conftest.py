@@ -66,11 +66,28 @@ def _empty_summary_tables() -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
+def _forget_cached_responses() -> None:
+    """Drops the API's cached responses, and only those (Celery's keys in the same Redis database stay): they are
+    keyed on a data version that restarts with every fresh test database, so an earlier run's answer could match."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client()
+        for key in client.scan_iter(match=cache.make_key("*"), count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
 @pytest.fixture
 def live_server_clean(live_server, transactional_db):
-    """The live server over an empty database, including the timeline summary tables kept by triggers: Django's
-    flush TRUNCATEs the model tables, which fires no row trigger, so without this they keep earlier tests' counts."""
+    """The live server over an empty database, including the timeline summary tables kept by triggers (Django's
+    flush TRUNCATEs the model tables, which fires no row trigger, so they would keep earlier tests' counts), and
+    with no cached API response from an earlier test."""
     _empty_summary_tables()
+    _forget_cached_responses()
     yield live_server
     _empty_summary_tables()
 
