@@ -251,6 +251,10 @@ class Incident(models.Model):
             models.Index(fields=["event_type", "date"], name="incident_type_date"),
             models.Index(fields=["country", "admin1", "date"], name="incident_country_admin1_date"),
             GinIndex(fields=["search_vector"], name="incident_search_gin"),
+            # Map clusters over a date window read only these columns: an index-only scan, not 40,000 heap rows.
+            models.Index(
+                fields=["date"], include=["point", "event_type", "fatalities", "status"], name="incident_date_cover"
+            ),
         ]
 
     def __str__(self) -> str:

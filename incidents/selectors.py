@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.gis.db.models import Collect
-from django.contrib.gis.db.models.functions import Centroid, SnapToGrid
 from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
@@ -281,22 +279,36 @@ def incident_clusters(*, filters: dict, user=None, zoom: int, limit: int = CLUST
     Returns (cells, truncated): at most `limit` cells, the largest first.
     """
     size = cluster_cell_size(zoom)
-    rows = list(
+    base = (
         incident_list(filters=filters, user=user)
         .order_by()
         .filter(point__isnull=False)
-        .annotate(cell=SnapToGrid("point", size))
-        .values("cell")
-        .annotate(
-            count=Count("pk"),
-            fatalities=Coalesce(Sum("fatalities"), 0),
-            event_type=_Mode("event_type"),
-            center=Centroid(Collect("point")),
-        )
-        .annotate(lon=_X("center"), lat=_Y("center"))
-        .values("count", "fatalities", "event_type", "lon", "lat")
-        .order_by("-count", "lon", "lat")[: limit + 1]
+        .annotate(lon=_X("point"), lat=_Y("point"))
+        .values("lon", "lat", "fatalities", "event_type")
     )
+    base_sql, params = base.query.sql_with_params()
+    # Cells as integer pairs (rounded like ST_SnapToGrid) in one hash aggregate per type, the centre as the mean of
+    # the points (= the centroid of their collection): sorting 40,000 geometries for MODE() and Collect() cost ~0.6 s.
+    sql = f"""
+        WITH typed AS (
+            SELECT round(lon / %s) AS cx, round(lat / %s) AS cy, event_type, count(*) AS n,
+                coalesce(sum(fatalities), 0) AS f, sum(lon) AS sx, sum(lat) AS sy
+            -- OFFSET 0 keeps the subquery apart, so each point is decoded once, not once per use.
+            FROM ({base_sql} OFFSET 0) AS b
+            GROUP BY 1, 2, 3
+        )
+        SELECT sum(n)::bigint AS count, sum(f)::bigint AS fatalities,
+            (array_agg(event_type ORDER BY n DESC, event_type))[1] AS event_type,
+            sum(sx) / sum(n) AS lon, sum(sy) / sum(n) AS lat
+        FROM typed
+        GROUP BY cx, cy
+        ORDER BY count DESC, lon, lat
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [size, size, *params, limit + 1])
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return rows[:limit], len(rows) > limit
 
 
