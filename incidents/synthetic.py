@@ -540,8 +540,10 @@ def synthetic_finish() -> None:
     """Folds pending timeline deltas into the summary and refreshes planner statistics after a bulk change."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT incidents_daily_stat_compact()")
+        # VACUUM too (outside a transaction only): it sets the visibility map that index-only scans rely on.
+        analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         for model in (Incident, IncidentSource, IncidentActor, Article):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+            cursor.execute(f"{analyze} {model._meta.db_table}")
         cursor.execute("ANALYZE incidents_daily_stat")
 
 
