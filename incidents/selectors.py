@@ -121,9 +121,11 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
     if "updated_since" in filters:
         qs = qs.filter(updated_at__gte=filters["updated_since"])
     if "actor" in filters:
+        # Resolved to ids first: with literal ids the planner knows how rare the actor is (a subquery it would
+        # guess, and walk the whole date index probing each incident when the actor is rare or unknown).
+        actor_ids = list(Actor.objects.filter(_actor_match(filters["actor"])).values_list("pk", flat=True))
         # EXISTS rather than a join: no duplicate rows, no DISTINCT, and the keyset ordering stays index-friendly.
-        actors = Actor.objects.filter(_actor_match(filters["actor"])).values("pk")
-        qs = qs.filter(Exists(IncidentActor.objects.filter(incident=OuterRef("pk"), actor__in=actors)))
+        qs = qs.filter(Exists(IncidentActor.objects.filter(incident=OuterRef("pk"), actor_id__in=actor_ids)))
     if "q" in filters:
         qs = qs.filter(search_vector=SearchQuery(filters["q"], search_type="websearch", config="english"))
     return qs.order_by("-date", "-pk")
@@ -531,6 +533,7 @@ def place_search(*, q: str, limit: int = 20) -> QuerySet[Place]:
         .filter(similarity__gte=PLACE_SIMILARITY)
         .order_by("-similarity", F("population").desc(nulls_last=True), "pk")[:limit]
     )
+
 
 def _sql_case(column: str, mapping: dict, default: str) -> str:
     """CASE over a small fixed mapping (labels, codes), so the export needs no per-row Python lookups."""

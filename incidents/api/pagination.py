@@ -133,7 +133,12 @@ class KeysetPaginator:
             return queryset.order_by(expr.desc(), pk.desc())
         return queryset.order_by(expr.asc(), pk.asc())
 
-    def paginate(self, rows: QuerySet, *, pk_sql: str) -> Page:
+    def paginate(
+        self, rows: QuerySet, *, pk_sql: str, build_rows: Callable[[QuerySet], QuerySet] | None = None
+    ) -> Page:
+        """One page of `rows`. With `build_rows`, `rows` only picks the page's ids (index-only work) and
+        `build_rows` makes the full rows for just those ids: costly per-row subqueries then run for the page, not
+        for every row a sort has to see."""
         token = self.request.query_params.get(CURSOR_PARAM)
         rows = self.order(rows)
         if token:
@@ -151,6 +156,10 @@ class KeysetPaginator:
                 where.append(f"{self.keyset.column_sql} {op}= %s")
                 params.append(key)
             rows = rows.extra(where=where, params=params)
+        if build_rows is not None:
+            # Fetched, not nested: the keyset condition names the table, which a subquery would re-alias.
+            page_ids = list(rows.values_list("pk", flat=True)[: self.page_size + 1])
+            rows = self.order(build_rows(rows.model.objects.filter(pk__in=page_ids)))
         found = list(rows[: self.page_size + 1])
         more = len(found) > self.page_size
         found = found[: self.page_size]

@@ -224,7 +224,9 @@ class IncidentListView(ApiView):
             descending=ordering.startswith("-"),
             page_size=page_size,
         )
-        page = paginator.paginate(selectors.incident_rows(queryset=queryset), pk_sql=f'"{INCIDENT_TABLE}"."id"')
+        page = paginator.paginate(
+            queryset, pk_sql=f'"{INCIDENT_TABLE}"."id"', build_rows=lambda qs: selectors.incident_rows(queryset=qs)
+        )
         if page.next_url is None and not request.query_params.get("cursor"):
             estimate = len(page.rows)
         else:
