@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
@@ -255,6 +256,10 @@ class Incident(models.Model):
             models.Index(
                 fields=["date"], include=["point", "event_type", "fatalities", "status"], name="incident_date_cover"
             ),
+            # Keyset pages of the API's other orderings: `(key, id) < (%s, %s)` is an index range at any depth.
+            # Unknown fatalities sort as -1, the same expression the API's cursor compares.
+            models.Index(Coalesce("fatalities", -1), F("id"), name="incident_fatalities_id"),
+            models.Index(fields=["updated_at", "id"], name="incident_updated_id"),
         ]
 
     def __str__(self) -> str:
