@@ -22,7 +22,16 @@ _PHRASES = [
         "weekday",
         re.compile(r"\b(?:(last|this|on|early|late|early on|late on)\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I),
     ),
-    ("dayword", re.compile(r"\b(yesterday|today|tonight|last night|this morning|earlier today)\b", re.I)),
+    ("dayword", re.compile(r"\b(yesterday|today|tonight|last night|this morning|earlier today|overnight)\b", re.I)),
+    (
+        "anaphor",
+        re.compile(
+            r"\b(?:(a|one|two|three|four|five|six|\d) days? (earlier|later|before|after)|hours (earlier|later)|"
+            r"the (previous|next|following) day|the day (before|after)|(later|earlier) that day|the same day|"
+            r"shortly (after|before)|(later|earlier) that night)\b",
+            re.I,
+        ),
+    ),
     (
         "relative",
         re.compile(
@@ -51,7 +60,8 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 # Cheap pre-checks per phrase kind: the patterns are the costly part of date finding.
 _STEMS = {
     "weekday": ("day",),
-    "dayword": ("yesterday", "today", "tonight", "last night", "this morning"),
+    "dayword": ("yesterday", "today", "tonight", "last night", "this morning", "overnight"),
+    "anaphor": ("earlier", "later", "before", "after", "previous", "next", "following", "same day"),
     "relative": ("week", "month", "year"),
     "ago": (" ago",),
     "explicit": _MONTH_STEMS,
@@ -63,7 +73,7 @@ _SPAN_BEFORE = re.compile(
     r"\b(since|until|by the end of|by|between|from|after|before|ahead of|up to)\s*$|\bbetween\b[^.;]{1,25}\band\s*$",
     re.I,
 )
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,8 @@ class DatePhrase:
     date: dt.date | None
     precision: str  # day | week | month | year
     span: bool = False  # "since March", "between 2006 and 2011": context, not an event date
+    # "a day earlier", "hours later": days from the date the story last gave (set by the caller), not from today.
+    shift: int | None = None
 
 
 def _weekday(base: dt.date, name: str, qualifier: str) -> dt.date:
@@ -97,9 +109,21 @@ def _parse(phrase: str, base: dt.date) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+# "NASIRIYAH, Iraq, Nov 29 (Reuters) -", "Daraa, June 13 (Enab Baladi) -": the filing date, not the event's.
+_DATELINE = re.compile(
+    r"^\s*(?!(?:On|In|By|Since|Until|From|After|Before|Late|Early|Last|This|Between|During|And|But)\b)"
+    r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)*,?\s+(?i:"
+    + MONTH
+    + r"\.?\s+\d{1,2}|\d{1,2}\s+"
+    + MONTH
+    + r")(?:,?\s+\d{4})?\s*(?:\([^)]{1,40}\))?\s*[-\u2013\u2014]"
+)
+
+
 def find_dates(sentence: str, published: dt.date | None) -> list[DatePhrase]:
     found: list[DatePhrase] = []
-    taken: list[tuple[int, int]] = []
+    dateline = _DATELINE.match(sentence)
+    taken: list[tuple[int, int]] = [(0, dateline.end())] if dateline else []
     low = sentence.lower()
     for kind, pattern in _PHRASES:
         if not any(stem in low for stem in _STEMS[kind]):
@@ -133,6 +157,17 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> DatePhrase | 
             return DatePhrase(text, start, end, None, "day")
         back = 1 if low in {"yesterday", "last night"} else 0
         return DatePhrase(text, start, end, published - dt.timedelta(days=back), "day")
+    if kind == "anaphor":
+        word = (m.group(1) or "").lower()
+        n = (int(word) if word.isdigit() else _NUMBERS.get(word, 1)) if word else 1
+        if re.search(r"\b(?:hours|that day|that night|same day|shortly)\b", low):
+            shift = 0
+        elif re.search(r"\b(?:earlier|before|previous)\b", low) or (word and "after" in low):
+            # "a day after a drone attack": the event told next happened the day before the story's date.
+            shift = -n
+        else:
+            shift = n
+        return DatePhrase(text, start, end, None, "day", shift=shift)
     if kind == "relative":
         unit = m.group(2).lower()
         qualifier = m.group(1).lower()

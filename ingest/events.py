@@ -63,20 +63,24 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:air ?strikes?|air raids?|aerial (?:bombardment|attacks?|strikes?)|drone (?:strikes?|attacks?)|"
-            r"(?:armed |explosive[- ]laden |suicide )?drones? (?:hit|struck|targeted|attacked|strike|equipped)|"
+            r"(?:armed |explosive[- ]laden |suicide |turkish |iranian |israeli |us |u\.s\. )?drones? (?:and \w+ )?"
+            r"(?:hit|struck|targeted|attacked|strike|equipped|pounded|bombed|raided)|"
+            r"(?:aircraft|planes?|jets?|helicopters?|f-16s?) (?:struck|hit|bombed|targeted|pounded|raided)|"
             r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded)\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_DRONE_STRIKE,
         3,
-        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb"),
+        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb", "plane", "helicopter", "f-16"),
     ),
     (
         _p(
             r"\b(?:rocket (?:attacks?|fire)|rockets? (?:hit|struck|landed|fell|targeted|slammed|were fired)|"
             r"(?:fired|launched|with) (?:\w+ )?(?:katyusha )?(?:rockets?|missiles?|mortars?)|katyushas?|"
             r"mortar (?:attacks?|rounds?|shells?|fire)|shelling|shelled|artillery (?:fire|shelling|strikes?|attack)|"
-            r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?)\b"
+            r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?|"
+            r"(?:artillery |mortar )?(?:shells?|missiles?|mortars?) (?:hit|struck|landed|fell|slammed|rained)|"
+            r"artillery (?:and \w+ )?(?:pounded|shelled|hit|struck)|exchanged (?:artillery|mortar|rocket) fire)\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SHELLING_ARTILLERY_MISSILE_ATTACK,
@@ -89,6 +93,16 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         S.GRENADE,
         5,
         ("grenade",),
+    ),
+    (
+        _p(
+            r"\b(?:found (?:the )?(?:bod(?:y|ies)|corpses?)|"
+            r"(?:bod(?:y|ies)|corpses?) (?:\w+ ){0,6}?(?:was|were) found)\b"
+        ),
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.ATTACK,
+        6,
+        ("bod", "corpse"),
     ),
     (
         _p(r"\b(?:raped|rape|sexual (?:violence|assault|abuse))\b"),
@@ -111,7 +125,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         _p(
             r"\b(?:live (?:ammunition|fire|rounds)|opened fire on (?:the )?(?:protesters|demonstrators|crowds?)|"
             r"fired (?:\w+ )?(?:at|on|into) (?:the )?(?:protesters|demonstrators|crowds?)|"
-            r"(?:killed|shot) (?:\d+ |several |two |three )?(?:protesters|demonstrators))\b"
+            r"(?:killed|shot) (?:\d+ |several |two |three )?(?:protesters|demonstrators)|"
+            r"(?:protesters|demonstrators) (?:were|was) (?:killed|shot|wounded|injured))\b"
         ),
         E.PROTESTS,
         S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
@@ -143,7 +158,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         _p(
             r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|ambush(?:ed|es)?|skirmish(?:es)?|"
             r"repelled|came under attack|under fire|fierce fighting|heavy fighting|"
-            r"fighting (?:continued|raged|broke out)|"
+            r"fighting (?:continued|raged|broke out|spread|erupted|intensified|flared|resumed)|"
+            r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|"
             r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
             r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
             r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged|storm(?:ed)? the)\b"
@@ -154,6 +170,9 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         (
             "clash",
             "battle",
+            "gunfight",
+            "shoot",
+            "exchanged",
             "firefight",
             "fire",
             "ambush",
@@ -188,12 +207,14 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:executed|massacred?|shot dead|gunned down|assassinated|murdered|beheaded|"
-            r"killed (?:\d+ |several |two |three )?civilians)\b"
+            r"kill(?:ed|ing) (?:[\w,-]+ ){0,4}?(?:civilians|people|shepherds|farmers|villagers|hunters|workers|"
+            r"children|women|passers-by|residents|journalists?|activists?|worshippers|pilgrims|students|teachers|"
+            r"doctors|family members|tourists|truck drivers|drivers))\b"
         ),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ATTACK,
         13,
-        ("execut", "massacr", "shot dead", "gunned", "assassin", "murder", "behead", "civilians"),
+        ("execut", "massacr", "shot dead", "gunned", "assassin", "murder", "behead", "kill"),
     ),
     (
         _p(
@@ -224,6 +245,16 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
     (
         _p(
+            r"\bkill(?:ed|ing) (?:[\w,-]+ ){0,3}?(?:terrorists|militants|insurgents|jihadists|gunmen|fighters|"
+            r"soldiers|troops|officers|policemen|police|members of)\b"
+        ),
+        E.BATTLES,
+        S.ARMED_CLASH,
+        19,
+        ("kill",),
+    ),
+    (
+        _p(
             r"\b(?:(?:militants|gunmen|attackers|fighters) (?:attacked|killed|shot|opened fire)|"
             r"attacked|(?:an?|the) attack (?:on|against|in|at|that killed))\b"
         ),
@@ -242,7 +273,8 @@ _STEM_RE = re.compile("|".join(sorted({re.escape(st) for e in LEXICON for st in 
 IRREALIS = _p(
     r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|warn(?:ed|s|ing)?|vow(?:ed|s)?|pledg(?:ed|es)|will|would|could|might|"
     r"plan(?:s|ned|ning)? to|intend(?:s|ed)?|ready to|urg(?:ed|es|ing)|call(?:ed|s|ing)? (?:on|for)|"
-    r"prepar(?:e|es|ing) to|if|unless|in order to|aim(?:s|ed)? to|seeking to|try(?:ing)? to|attempts? to)\b"
+    r"prepar(?:e|es|ing) to|if|unless|in order to|aim(?:s|ed)? to|seeking to|try(?:ing)? to|attempts? to|"
+    r"alleg(?:ed|es|ing)|accus(?:ed|es|ing)|rumou?rs?)\b"
 )
 # Habitual and generic statements about a conflict, not a dated event.
 HABITUAL = _p(
@@ -257,6 +289,8 @@ REALIS = _p(
     r"exploded|went off|repelled|ambushed|clashed|bombed|shelled|took place|attacked|struck|hit|fired|launched|"
     r"targeted|stormed|seized|captured|overran|recaptured|retook|gathered|blocked|marched|rallied|protested|"
     r"demonstrated|kidnapped|abducted|arrested|detained|burned|torched|came as|have become|has become|"
+    r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
+    r"erupted|broke out|pounded|raided|spread|exchanged|found|"
     r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) "
 )
 CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")

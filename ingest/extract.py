@@ -74,6 +74,8 @@ class _Draft:
     injured: int | None = None
     missing: int | None = None
     evidence: list[str] = field(default_factory=list)
+    dated: bool = False  # the date comes from a phrase, not from the publication date
+    own_place: bool = False  # the place is named in the event's own sentence
 
     def take_casualties(self, cas) -> None:
         self.fatalities = self.fatalities if self.fatalities is not None else cas.fatalities
@@ -120,6 +122,7 @@ def _order_actors(sentence: str, found: list[tuple[int, str]], trigger: Trigger)
 def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: Trigger) -> list[tuple[Mention, str]]:
     """The places where the event happened (not the reference points "north of Baghdad" or a route's ends)."""
     scored = []
+    references = []
     # "in Baghdad's Sadr City": the container is context; the inner place takes its preposition.
     inner_of = {
         id(a): b
@@ -136,6 +139,13 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
         after = sentence[m.end - s_start : m.end - s_start + 30]
         # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
         if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):
+            # "100 kilometers west of Baghdad" is far from Baghdad; "south of Rutba" is around it.
+            if (
+                DIRECTION.search(before)
+                and m.entry.kind != "admin_area"
+                and not re.search(r"\d\s*(?:km|kilomet|mi)", before)
+            ):
+                references.append(m)
             continue
         # "Anbar officials", "Baghdad's government": the place names who speaks, not where it happened.
         if METONYM_AFTER.match(after):
@@ -156,10 +166,18 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
         if m.entry.kind == "admin_area":
             score -= 1.5
         precision = "near" if near else ("admin" if m.entry.kind == "admin_area" else "exact")
-        locative = bool(re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\band\s+$", before, re.I)) or bool(
-            re.match(r"^\s+(?:and|areas?)\b", after)
-        )
+        locative = bool(
+            re.search(
+                r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
+                r"\b(?:areas?|parts|outskirts|countryside|town|city|village)\s+of\s+(?:the\s+)?$",
+                before,
+                re.I,
+            )
+        ) or bool(re.match(r"^\s+(?:and|areas?)\b", after))
         scored.append((score, m, precision, locative))
+    if references and all(m.entry.kind == "admin_area" for _, m, _, _ in scored):
+        # "in the desert south of Rutba": with no other town named, the reference point is where it happened, roughly.
+        return [(references[0], "near")]
     if not scored:
         return []
     scored.sort(key=lambda t: -t[0])
@@ -174,9 +192,20 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
     return [(scored[0][1], scored[0][2])]
 
 
-def _event_date(dates: list[DatePhrase], trigger: Trigger, published: dt.date | None) -> tuple[DatePhrase | None, bool]:
+_PLUPERFECT = re.compile(r"\b(?:who|which|that|had)\s+had\b|\bhad\s+(?:been|fled|left)\b", re.I)
+# "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
+SEPARATE = re.compile(
+    r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
+)
+
+
+def _event_date(
+    dates: list[DatePhrase], trigger: Trigger, published: dt.date | None, sentence: str = ""
+) -> tuple[DatePhrase | None, bool]:
     """The date phrase nearest the trigger, and whether the sentence frames the event as history."""
     usable = [d for d in dates if not d.span]
+    # "the bodies of four men who had been kidnapped last month": an earlier event's date, told in passing.
+    usable = [d for d in usable if not (d.start > trigger.end and _PLUPERFECT.search(sentence[trigger.end : d.start]))]
     history = any(d.span and d.precision == "year" for d in dates)
     if not usable:
         return None, history
@@ -287,6 +316,103 @@ def _specify_generic_attacks(drafts: list[_Draft], sentences: list[tuple[int, in
                 break
 
 
+_CLAUSE = re.compile(r",\s+(?:while|whereas)\s+|;\s+")
+
+
+def _clauses(full: str, sentences: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """ "In Ranya, demonstrators torched party offices, while in Kalar police fired tear gas": two events, each
+    clause with its own means and place."""
+    out = []
+    for start, end, para in sentences:
+        sentence = full[start:end]
+        cut = start
+        for m in _CLAUSE.finditer(sentence):
+            left, right = full[cut : start + m.start()], sentence[m.end() :]
+            if best_trigger(left) is not None and best_trigger(right) is not None:
+                out.append((cut, start + m.start(), para))
+                cut = start + m.end()
+        out.append((cut, end, para))
+    return out
+
+
+def _anchored(
+    dates: list[DatePhrase], previous: _Draft | None, last_dates: tuple[int, DatePhrase] | None, published
+) -> list[DatePhrase]:
+    """ "A day earlier", "hours later": counted from the date the story last gave, else from publication."""
+    if not any(d.shift is not None for d in dates):
+        return dates
+    if previous is not None and previous.dated and previous.date is not None:
+        if previous.date_precision != "day":
+            # "this month ... later that night": as vague as the date it hangs on.
+            return [
+                DatePhrase(d.text, d.start, d.end, previous.date, previous.date_precision) if d.shift is not None else d
+                for d in dates
+            ]
+        anchor = previous.date
+    elif last_dates is not None and last_dates[1].date is not None:
+        anchor = last_dates[1].date
+    else:
+        anchor = published
+    return [
+        DatePhrase(
+            d.text, d.start, d.end, anchor + dt.timedelta(days=d.shift) if anchor else None, "day", shift=d.shift
+        )
+        if d.shift is not None
+        else d
+        for d in dates
+    ]
+
+
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|(?:outskirts|areas?|town|village|city|countryside|vicinity)\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: list[Mention], no: int) -> list[_Draft]:
+    """A lede that names only a region ("bases in the Kurdistan region on Wednesday") and a next sentence that
+    names the places ("near Koya ... and in the Zrgwez area"): the event happened there, once per place."""
+    if previous.mention is not None and previous.geo_precision not in ("admin", "country"):
+        return []
+    found = []
+    for m in located:
+        if not (s_start <= m.start < s_start + len(sentence)) or m.entry.kind == "admin_area":
+            continue
+        before = sentence[max(0, m.start - s_start - 40) : m.start - s_start]
+        if not _LOCATIVE.search(before) or DIRECTION.search(before):
+            continue
+        if METONYM_AFTER.match(sentence[m.end - s_start : m.end - s_start + 30]):
+            continue
+        if previous.mention is not None and previous.mention.entry.admin1 != m.entry.admin1:
+            continue
+        if all(km(m.entry, o.entry) > 15 for o, _ in found):
+            found.append((m, "near" if NEAR.search(before) else "exact"))
+    if not found:
+        return []
+    previous.mention, previous.geo_precision = found[0]
+    previous.own_place = True
+    previous.evidence.append(sentence)
+    previous.sentence_no = no
+    extra = []
+    for m, precision in found[1:]:
+        twin = _Draft(
+            trigger=previous.trigger,
+            sentence_no=no,
+            paragraph=previous.paragraph,
+            mention=m,
+            geo_precision=precision,
+            date=previous.date,
+            date_precision=previous.date_precision,
+            background=previous.background,
+            actors=list(previous.actors),
+            evidence=list(previous.evidence),
+            dated=previous.dated,
+            own_place=True,
+        )
+        extra.append(twin)
+    return extra
+
+
 def extract_article(*, title: str, text: str, published: dt.date | None) -> Extraction:
     """Finds the places an article names and the incidents it reports."""
     title = (title or "").strip()
@@ -312,7 +438,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
     result.unresolved = unresolved(full, mentions)
 
     drafts: list[_Draft] = []
-    sentences = split_sentences(text, body_offset)
+    sentences = _clauses(full, split_sentences(text, body_offset))
     reference = published or _latest_date(text)
     fallback = _main_place(title, located, body_offset)
     caption_paragraphs = {p for s, e, p in sentences if CAPTION.search(full[s:e])}
@@ -327,15 +453,22 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         dates = find_dates(sentence, published) if trigger is not None or cas.any() else []
         # Follow-up sentences continue the news, not the history told in between.
         previous = next((d for d in reversed(drafts) if not d.background), None)
+        dates = _anchored(dates, previous, last_dates, published)
         if trigger is None:
             if cas.any() and previous is not None and no - previous.sentence_no <= 3:
                 previous.take_casualties(cas)
                 previous.evidence.append(sentence)
                 previous.sentence_no = no
+            if previous is not None and no - previous.sentence_no <= 2 and previous.geo_precision != "exact":
+                drafts.extend(_place_loose_draft(previous, sentence, s_start, located, no))
             if [d for d in dates if not d.span]:
                 last_dates = (para, [d for d in dates if not d.span][0])
             continue
-        phrase, history = _event_date(dates, trigger, published)
+        # "X came a day after Y" dates Y, not X; "X, two days after Y" is split into two events below.
+        dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start > trigger.start]
+        if _later_event(sentence, trigger) is not None:
+            dates = [d for d in dates if d.shift is None]
+        phrase, history = _event_date(dates, trigger, published, sentence)
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
             continue
         s_mentions = [m for m in located if s_start <= m.start < s_end]
@@ -361,6 +494,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
 
         if phrase is None and last_dates is not None and last_dates[0] == para:
             phrase = last_dates[1]
+        own_place = bool(picks)
         if phrase is not None:
             last_dates = (para, phrase)
         # "in response to a drone attack the previous week and one on June 26": an old date makes it all history.
@@ -373,8 +507,29 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             date, precision = published, "week"
 
         # A follow-up sentence about the same event (same kind, nearby place or none) joins the incident.
+        # Two specific means at two towns in consecutive sentences are two events ("a power station in Amuda ...
+        # a drone hit their car in Qamishli"); a loose lede is still completed by the next sentence.
+        distinct_place = (
+            trigger.rank < 10
+            and previous is not None
+            and previous.trigger.rank < 10
+            and bool(picks)
+            and previous is not None
+            and previous.own_place
+            and previous.mention is not None
+            and previous.geo_precision == "exact"
+            and km(picks[0][0].entry, previous.mention.entry) > 15
+        )
         if (
             previous is not None
+            and not SEPARATE.search(sentence[: trigger.start])
+            and not distinct_place
+            and not (
+                phrase is not None
+                and previous.dated
+                and previous.date_precision == phrase.precision == "day"
+                and previous.date != phrase.date
+            )
             and (
                 no - previous.sentence_no <= 2
                 # The same kind of event at the same place a few sentences on is the story going on.
@@ -387,7 +542,10 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 )
             )
             and len(picks) <= 1
-            and (previous.trigger.event_type == trigger.event_type or trigger.rank >= 10)
+            and (
+                previous.trigger.event_type == trigger.event_type
+                or (trigger.rank >= 10 and trigger.event_type != "strategic_developments")
+            )
             and (
                 not picks
                 or previous.mention is None
@@ -417,6 +575,9 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             )
             if picks and (previous.mention is None or previous.geo_precision != "exact" or cas.any() or far):
                 previous.mention, previous.geo_precision = picks[0]
+                previous.own_place = True
+            if phrase is not None and not previous.dated and phrase.precision == "day":
+                previous.date, previous.date_precision, previous.dated = phrase.date, phrase.precision, True
             if trigger.rank < previous.trigger.rank and trigger.event_type == previous.trigger.event_type:
                 previous.trigger = trigger
             continue
@@ -448,6 +609,8 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 background=background,
                 actors=list(actors),
                 evidence=[sentence],
+                dated=phrase is not None,
+                own_place=own_place,
             )
             if len(picks) == 1:
                 d.take_casualties(cas)

@@ -124,10 +124,25 @@ class ActorEntry:
     exact: str | None
 
 
+_DOUBLE = re.compile(r"(.)\1")
+
+
+def skeleton(word: str) -> str:
+    """A spelling-blind form of one name token: Arabic articles as "al", doubled letters single, "ou" as "u", no
+    final "h" after a vowel (Shughour / Shughur, Fallujah / Falluja, Maadan / Ma'dan)."""
+    if word in ARTICLES:
+        return "al"
+    word = _DOUBLE.sub(r"\1", word.replace("ou", "u"))
+    return word[:-1] if len(word) > 3 and word.endswith("h") and word[-2] in "aeiou" else word
+
+
 @dataclass
 class Trie:
     entries: dict[tuple[str, ...], list] = field(default_factory=dict)
     longest: dict[str, int] = field(default_factory=dict)
+    # Spelling-blind keys, tried only where the exact ones find nothing.
+    loose: dict[tuple[str, ...], list] = field(default_factory=dict)
+    loose_longest: dict[str, int] = field(default_factory=dict)
 
     def add(self, key: tuple[str, ...], entry) -> None:
         if not key:
@@ -137,6 +152,27 @@ class Trie:
             bucket.append(entry)
         if len(key) > self.longest.get(key[0], 0):
             self.longest[key[0]] = len(key)
+
+    def add_loose(self) -> None:
+        for key, bucket in self.entries.items():
+            loose = tuple(skeleton(part) for part in key)
+            # Short single names are too often English words once spelling is relaxed.
+            if len(loose) == 1 and len(loose[0]) < 5:
+                continue
+            target = self.loose.setdefault(loose, [])
+            target.extend(e for e in bucket if e not in target)
+            if len(loose) > self.loose_longest.get(loose[0], 0):
+                self.loose_longest[loose[0]] = len(loose)
+
+    def match_loose(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
+        longest = self.loose_longest.get(skeleton(tokens[i].norm))
+        if not longest:
+            return None
+        for length in range(min(longest, len(tokens) - i), 0, -1):
+            found = self.loose.get(tuple(skeleton(t.norm) for t in tokens[i : i + length]))
+            if found:
+                return length, found
+        return None
 
     def match_at(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
         """The longest key that starts at token i: (length, entries)."""
@@ -150,11 +186,18 @@ class Trie:
         return None
 
 
+_APOSTROPHES = re.compile(r"(?<=\w)['’‘`ʿʾ](?=\w)")
+
+
 def _place_keys(name: str) -> set[tuple[str, ...]]:
     key = name_tokens(name)
     if not key:
         return set()
-    keys = {key}
+    keys = {key, name_tokens(_APOSTROPHES.sub("", name))}
+    content = [part for part in key if part not in ARTICLES]
+    if len(content) == 2 and len(key) == 2:
+        # "Said Sadiq" is also written "Saidsadiq".
+        keys.add(("".join(content),))
     if len(key) > 1 and key[0] in ARTICLES:
         keys.add(key[1:])
     # Transliterations of the same Arabic word: Tall / Tal / Tel / Tell Abyad, Jabal / Jebel, Ain / Ayn / Ein.
@@ -204,6 +247,7 @@ def build_place_trie(rows) -> Trie:
                 continue
             for key in _place_keys(alt) - primaries:
                 trie.add(key, PlaceEntry(**base, primary=False))
+    trie.add_loose()
     return trie
 
 

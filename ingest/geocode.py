@@ -151,6 +151,31 @@ OCCUPATIONS = re.compile(
     r"\s*who\b|\s*whose\b|\s*\d{1,2},)",
     re.I,
 )
+# "his brother Zubair said": kin before a name make it a person's.
+KIN = frozenset(
+    {
+        "brother",
+        "brothers",
+        "son",
+        "sons",
+        "father",
+        "mother",
+        "sister",
+        "daughter",
+        "wife",
+        "husband",
+        "cousin",
+        "nephew",
+        "niece",
+        "uncle",
+        "aunt",
+        "widow",
+        "grandson",
+        "granddaughter",
+        "colleague",
+        "friend",
+    }
+)
 SPEECH = frozenset({"said", "says", "told", "added", "stated", "explained", "noted", "wrote", "tweeted", "declared"})
 PLACE_CUE = re.compile(
     r"\b(?:village|town|city|hamlet|district|sub-?district|province|governorate|region|area|outskirts|neighbou?rhood|"
@@ -221,6 +246,8 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
     i, n = 0, len(tokens)
     while i < n:
         hit = trie.match_at(tokens, i)
+        if not hit and tokens[i].capitalised:
+            hit = trie.match_loose(tokens, i)
         if not hit:
             i += 1
             continue
@@ -262,6 +289,20 @@ def _is_person(text: str, tokens: list[Token], i: int, j: int, m: Mention, perso
     if prev is not None and glue_prev and prev.norm in TITLES and prev.capitalised:
         return True
     if prev is not None and prev.norm.rstrip(".") in TITLES and text[prev.end : prev.end + 1] == ".":
+        return True
+    if prev is not None and prev.norm in KIN and text[prev.end : tokens[i].start] == " ":
+        return True
+    # "Hay al-Askari", "Jasim al-Masalmeh": a small place's name that goes on with "al-X" is part of a longer name
+    # (a person, a neighbourhood) the gazetteer lacks.
+    if (
+        j + 1 < len(tokens)
+        and tokens[j].norm in ARTICLES
+        and text[m.end : tokens[j].start] == " "
+        and text[tokens[j].end : tokens[j + 1].start] == "-"
+        and tokens[j + 1].capitalised
+        and max(e.population for e in m.candidates) < 100_000
+        and len(m.text.split()) == 1
+    ):
         return True
     # "Haider al-Abadi", "Talal Barazi": a capitalised word that is not a place right before the name.
     if (

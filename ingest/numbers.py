@@ -25,7 +25,8 @@ _ONE = re.compile(
 
 # "killed a contractor", "wounding an officer": one person.
 _VERB_ONE = re.compile(
-    r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down)\s+(?:a|an)\s+"
+    r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down|assassinat(?:ed|ing)|"
+    r"murder(?:ed|ing))\s+(?:a|an)\s+"
     r"(?!(?:number|total|few|dozen|handful|lot)\b)",
     re.I,
 )
@@ -33,7 +34,7 @@ _VERB_ONE = re.compile(
 NUM = r"(?<![\w,])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\d,]\d)"
 QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
 KILLED = (
-    r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|deaths|fatalities|"
+    r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|deaths|fatalities|assassinated|murdered|"
     r"(?:were|was|been) (?:executed|beheaded))"
 )
 INJURED = r"(?:injured|wounded|wounding|hurt|injuries)"
@@ -59,7 +60,7 @@ def _patterns(word: str) -> list[re.Pattern]:
         re.compile(
             r"\b(?:"
             + word.replace("killed", "kill(?:ed|ing|s)").replace("injured", "injur(?:ed|ing|es)")
-            + r"|left|leaving|toll (?:rose |climbed |reached |stood )?(?:to |of |at )?)\s+"
+            + r"|left|leaving|bodies of|toll (?:rose |climbed |reached |stood )?(?:to |of |at )?)\s+"
             + QUAL
             + NUM
             + r"(?!\d)",
@@ -74,8 +75,26 @@ _MISSING_P = [re.compile(QUAL + NUM + r"(?![\w])" + GAP + r"\b" + MISSING + r"\b
 _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.]{1,40}){2,})", re.I)
 
 
+# "There were no casualties", "No one was hurt": a toll of zero, which is news, not a missing figure.
+_NONE_KILLED = re.compile(
+    r"\b(?:there were no (?:casualties|deaths|fatalities)|no (?:casualties|deaths|fatalities) (?:were|was) "
+    r"(?:reported|caused)|caused no (?:casualties|deaths)|without (?:causing )?(?:any )?casualties|"
+    r"(?:no one|nobody) was (?:killed|hurt|injured|wounded|harmed))\b",
+    re.I,
+)
+_NONE_HURT = re.compile(r"\b(?:no one|nobody) was (?:hurt|injured|wounded|harmed)\b", re.I)
+# "11 civilians, including four children, were killed": the subset is not the toll.
+_SUBSET = re.compile(r",?\s*\b(?:including|among them|of whom|among whom)\s+[^,;:()]{1,60},", re.I)
+# "28 SDF fighters and five civilians dead": the parts of one toll.
+_PARTS = re.compile(
+    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,2}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,2}?)"
+    r"\s+(?:were\s+|have been\s+|had been\s+)?(?:killed|dead)\b",
+    re.I,
+)
+
+
 def digitize(sentence: str) -> str:
-    text = sentence
+    text = _SUBSET.sub(",", sentence)
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
     text = _ONE.sub("1 ", text)
@@ -141,6 +160,11 @@ class Casualties:
         return any(v is not None for v in (self.fatalities, self.injured, self.missing))
 
 
+def _plausible_parts(text: str) -> bool:
+    # Only people are summed: "14 rockets and 2 drones" are not a toll.
+    return not any(_NOT_PEOPLE.match(m) for m in re.findall(r"\d+(\s+\w+)", text))
+
+
 _KILL_STEMS = (
     "kill",
     "dead",
@@ -153,6 +177,12 @@ _KILL_STEMS = (
     "fatalit",
     "execut",
     "behead",
+    "assassin",
+    "murder",
+    "bodies",
+    "no one",
+    "nobody",
+    "casualties",
 )
 _INJURY_STEMS = ("injur", "wound", "hurt")
 _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
@@ -167,12 +197,21 @@ def casualties(sentence: str) -> Casualties:
     want_missing = any(s in low for s in _MISSING_STEMS)
     if not (want_killed or want_injured or want_missing):
         return out
-    text = digitize(sentence)
+    if _NONE_KILLED.search(sentence):
+        out.fatalities = 0
+        if _NONE_HURT.search(sentence):
+            out.injured = 0
+    text = digitize(_NONE_KILLED.sub("", sentence))
     if not any(ch.isdigit() for ch in text):
         return out
     killed = _first(text, _KILLED_P) if want_killed else None
     if killed:
         out.fatalities = _sum_breakdown(text, killed[1], killed[0])
+        parts = _PARTS.search(text)
+        if parts:
+            numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
+            if killed[0] in numbers and _plausible_parts(parts.group(1)):
+                out.fatalities = sum(numbers)
     injured = _first(text, _INJURED_P) if want_injured else None
     if injured:
         out.injured = injured[0]
