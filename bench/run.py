@@ -604,7 +604,14 @@ def main(argv: list[str] | None = None) -> None:
         except Exception as exc:  # one broken section must not hide the others' figures
             figures.append(Figure(section, section, "", value="failed", note=f"{type(exc).__name__}: {exc}"[:500]))
         print(f"{section}: {time.monotonic() - section_started:.0f} s", file=sys.stderr)
-    info = {**machine(), **info, "bench run": f"{time.monotonic() - started:,.0f} s"}
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    info = {
+        **machine(),
+        **info,
+        "bench run": f"{time.monotonic() - started:,.0f} s",
+        # The machine may be shared: CPU-bound figures scale with what else runs.
+        "load average at the end (1/5/15 min)": load,
+    }
     text = render(figures, info, args.n)
     print(text)
     if not args.no_write:
