@@ -81,3 +81,25 @@ def test_an_unresolved_place_links_to_a_prefilled_new_place(admin_client):
     assert b"Qaryat Zuhayr" in response.content and b"name=Qaryat+Zuhayr" in response.content
     add = admin_client.get(reverse("admin:incidents_place_add"), {"name": "Qaryat Zuhayr"})
     assert add.status_code == 200 and b'value="Qaryat Zuhayr"' in add.content
+
+
+def test_every_ingest_admin_page_renders(admin_client):
+    from incidents import services
+    from tests.factories import IncidentSourceFactory
+
+    link = IncidentSourceFactory()
+    source = SourceFactory(last_error="HTTP 503 from https://news.example.org/feed.xml", error_count=2)
+    unresolved = services.unresolved_place_record(article=link.article, name="Tal Khudair", sentence="near Tal Khudair")
+    pages = [
+        reverse("admin:incidents_source_changelist"),
+        reverse("admin:incidents_source_change", args=[source.pk]),
+        reverse("admin:incidents_article_change", args=[link.article.pk]),
+        reverse("admin:incidents_unresolvedplace_change", args=[unresolved.pk]),
+        reverse("admin:ingest_article_submit"),
+    ]
+    for page in pages:
+        response = admin_client.get(page)
+        assert response.status_code == 200, page
+    article_page = admin_client.get(reverse("admin:incidents_article_change", args=[link.article.pk]))
+    assert b"Militants attacked a checkpoint near Kirkuk" in article_page.content  # the read-only text
+    assert b"HTTP 503" in admin_client.get(reverse("admin:incidents_source_changelist")).content
