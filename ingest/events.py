@@ -159,7 +159,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|ambush(?:ed|es)?|skirmish(?:es)?|"
             r"repelled|came under attack|under fire|fierce fighting|heavy fighting|"
             r"fighting (?:continued|raged|broke out|spread|erupted|intensified|flared|resumed)|"
-            r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|"
+            r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|fighting between|"
             r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
             r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
             r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged|storm(?:ed)? the)\b"
@@ -236,7 +236,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:defused|dismantled (?:an? )?(?:bomb|ied|explosive)|intercepted (?:a |an |the |"
-            r"\w+ )?(?:drones?|rockets?|missiles?)|shot down (?:a |an |the )?drones?)\b"
+            r"\w+ )?(?:drones?|rockets?|missiles?)|shot down (?:a |an |the )?drones?|"
+            r"(?:drones?|rockets?|missiles?) (?:\w+ )?(?:were|was) (?:shot down|intercepted|downed))\b"
         ),
         E.STRATEGIC_DEVELOPMENTS,
         S.DISRUPTED_WEAPONS_USE,
@@ -265,6 +266,21 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
 ]
 
+# "A separate strike hit a depot": a strike of unstated means, most often from the air in these reports; a nearby
+# sentence that names the means refines it (ingest.extract).
+LEXICON.append(
+    (
+        _p(
+            r"\b(?:a|the|another|second|separate|further|new|israeli|turkish|us|u\.s\.) strikes? "
+            r"(?:hit|struck|targeted|destroyed|killed)\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.AIR_DRONE_STRIKE,
+        21,
+        ("strike",),
+    )
+)
+
 # One pass finds which stems occur, instead of a substring test per stem (a stem inside a longer one that matched
 # at the same place is missed, which only skips a pattern that would need that exact spot anyway).
 _STEM_RE = re.compile("|".join(sorted({re.escape(st) for e in LEXICON for st in e[4]}, key=len, reverse=True)))
@@ -290,7 +306,7 @@ REALIS = _p(
     r"targeted|stormed|seized|captured|overran|recaptured|retook|gathered|blocked|marched|rallied|protested|"
     r"demonstrated|kidnapped|abducted|arrested|detained|burned|torched|came as|have become|has become|"
     r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
-    r"erupted|broke out|pounded|raided|spread|exchanged|found|"
+    r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
     r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) "
 )
 CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")

@@ -130,8 +130,19 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
         if re.fullmatch(r"['’]s\s+", sentence[a.end - s_start : b.start - s_start])
     }
     outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
+    # "Sidakan in the Soran district", "Masyaf in Hama province": the second names the container, not a second place.
+    containers = {
+        id(b)
+        for a, b in zip(mentions, mentions[1:], strict=False)
+        if re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", sentence[a.end - s_start : b.start - s_start])
+        and (
+            b.admin_hint
+            or b.entry.kind == "admin_area"
+            or re.match(r"\s+(?:district|area|region)\b", sentence[b.end - s_start :])
+        )
+    }
     for m in mentions:
-        if id(m) in inner_of:
+        if id(m) in inner_of or id(m) in containers:
             continue
         rel_start = m.start - s_start
         ctx_start = outer_start.get(id(m), m.start) - s_start
@@ -175,7 +186,9 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
             )
         ) or bool(re.match(r"^\s+(?:and|areas?)\b", after))
         scored.append((score, m, precision, locative))
-    if references and all(m.entry.kind == "admin_area" for _, m, _, _ in scored):
+    if references and all(
+        m.entry.kind == "admin_area" and m.entry.feature_code in ("ADM1", "") for _, m, _, _ in scored
+    ):
         # "in the desert south of Rutba": with no other town named, the reference point is where it happened, roughly.
         return [(references[0], "near")]
     if not scored:
@@ -185,17 +198,17 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
     locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
     distinct = []
     for m, p in sorted(locatives, key=lambda t: t[0].start):
-        if all(km(m.entry, o.entry) > 15 for o, _ in distinct):
+        if all(km(m.entry, o.entry) > 8 for o, _ in distinct):
             distinct.append((m, p))
     if len(distinct) >= 2:
         return distinct
     return [(scored[0][1], scored[0][2])]
 
 
-_PLUPERFECT = re.compile(r"\b(?:who|which|that|had)\s+had\b|\bhad\s+(?:been|fled|left)\b", re.I)
+_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?\w+(?:\s+\w+)?\s*$", re.I)
 # "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
 SEPARATE = re.compile(
-    r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
+    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
 )
 
 
@@ -205,7 +218,11 @@ def _event_date(
     """The date phrase nearest the trigger, and whether the sentence frames the event as history."""
     usable = [d for d in dates if not d.span]
     # "the bodies of four men who had been kidnapped last month": an earlier event's date, told in passing.
-    usable = [d for d in usable if not (d.start > trigger.end and _PLUPERFECT.search(sentence[trigger.end : d.start]))]
+    usable = [
+        d
+        for d in usable
+        if not (d.start > trigger.end and _PLUPERFECT.search(sentence[max(trigger.end, d.start - 40) : d.start]))
+    ]
     history = any(d.span and d.precision == "year" for d in dates)
     if not usable:
         return None, history
@@ -266,7 +283,8 @@ def _later_event(sentence: str, trigger: Trigger) -> tuple[Trigger, Trigger, int
         return None
     found = [t for t in triggers(sentence) if t.rank <= 10]
     before = [t for t in found if t.end <= m.start()]
-    after = [t for t in found if t.start >= m.end()]
+    # "The clashes erupted on Sunday after the SDF detained their commander": the arrest is an event of its own.
+    after = [t for t in triggers(sentence) if t.start >= m.end() and (t.rank <= 10 or t.sub_event_type == "arrests")]
     if not before or not after:
         return None
     first, second = min(before, key=lambda t: t.rank), min(after, key=lambda t: t.rank)
@@ -309,7 +327,9 @@ def _specify_generic_attacks(drafts: list[_Draft], sentences: list[tuple[int, in
     for d in drafts:
         if d.trigger.rank < 20:
             continue
-        for s, e, _ in sentences[max(0, d.sentence_no - 2) : d.sentence_no + 3]:
+        for s, e, para in sentences[max(0, d.sentence_no - 2) : d.sentence_no + 3]:
+            if para != d.paragraph:
+                continue
             specific = best_trigger(full[s:e])
             if specific is not None and specific.rank <= 5:
                 d.trigger = specific
@@ -336,12 +356,14 @@ def _clauses(full: str, sentences: list[tuple[int, int, int]]) -> list[tuple[int
 
 
 def _anchored(
-    dates: list[DatePhrase], previous: _Draft | None, last_dates: tuple[int, DatePhrase] | None, published
+    dates: list[DatePhrase], previous: _Draft | None, last_day: tuple[int, dt.date] | None, published
 ) -> list[DatePhrase]:
-    """ "A day earlier", "hours later": counted from the date the story last gave, else from publication."""
+    """ "A day earlier", "hours later": counted from the day the story last gave, else from publication."""
     if not any(d.shift is not None for d in dates):
         return dates
-    if previous is not None and previous.dated and previous.date is not None:
+    if last_day is not None and (previous is None or not previous.dated or last_day[0] >= previous.sentence_no):
+        anchor = last_day[1]
+    elif previous is not None and previous.dated and previous.date is not None:
         if previous.date_precision != "day":
             # "this month ... later that night": as vague as the date it hangs on.
             return [
@@ -349,8 +371,6 @@ def _anchored(
                 for d in dates
             ]
         anchor = previous.date
-    elif last_dates is not None and last_dates[1].date is not None:
-        anchor = last_dates[1].date
     else:
         anchor = published
     return [
@@ -372,7 +392,7 @@ _LOCATIVE = re.compile(
 def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: list[Mention], no: int) -> list[_Draft]:
     """A lede that names only a region ("bases in the Kurdistan region on Wednesday") and a next sentence that
     names the places ("near Koya ... and in the Zrgwez area"): the event happened there, once per place."""
-    if previous.mention is not None and previous.geo_precision not in ("admin", "country"):
+    if previous.own_place and previous.mention is not None and previous.geo_precision not in ("admin", "country"):
         return []
     found = []
     for m in located:
@@ -383,7 +403,7 @@ def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: l
             continue
         if METONYM_AFTER.match(sentence[m.end - s_start : m.end - s_start + 30]):
             continue
-        if previous.mention is not None and previous.mention.entry.admin1 != m.entry.admin1:
+        if previous.own_place and previous.mention is not None and previous.mention.entry.admin1 != m.entry.admin1:
             continue
         if all(km(m.entry, o.entry) > 15 for o, _ in found):
             found.append((m, "near" if NEAR.search(before) else "exact"))
@@ -411,6 +431,44 @@ def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: l
         )
         extra.append(twin)
     return extra
+
+
+_DATELINE_AFTER = re.compile(
+    r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)*(?:,?\s+\w{3,9}\.?\s+\d{1,2})?(?:,?\s+\d{4})?\s*(?:\([^)]{1,40}\))?"
+    r"\s*[-:\u2013\u2014]\s"
+)
+
+
+def _datelines(full: str, located: list[Mention]) -> set[int]:
+    """ "BAQUBAH, Iraq (Reuters) -", "* KIRKUK -": where the report was filed, not where the event happened."""
+    out = set()
+    for m in located:
+        line_start = full.rfind("\n", 0, m.start) + 1
+        if re.fullmatch(r"[\s*\u2022-]*", full[line_start : m.start]) and _DATELINE_AFTER.match(
+            full[m.end : m.end + 60]
+        ):
+            out.add(id(m))
+    return out
+
+
+def _headings(full: str, sentences: list[tuple[int, int, int]]) -> set[int]:
+    """Paragraphs that are one short line without a full stop: a live blog's entry title or a subhead."""
+    count: dict[int, int] = {}
+    for _, _, para in sentences:
+        count[para] = count.get(para, 0) + 1
+    return {
+        para
+        for s, e, para in sentences
+        if count[para] == 1 and not re.search(r"[.!?\"”’)]\s*$", full[s:e]) and len(full[s:e].split()) <= 16
+    }
+
+
+# "the killing of nine Turkish soldiers in northern Iraq": another country than the story's place, another event.
+_COUNTRY = re.compile(
+    r"\b(?:in|across|inside)\s+(?:northern |southern |eastern |western |central |northeast(?:ern)? |"
+    r"northwest(?:ern)? )?(Iraq|Syria)\b"
+)
+_COUNTRY_CODE = {"Iraq": "IQ", "Syria": "SY"}
 
 
 def extract_article(*, title: str, text: str, published: dt.date | None) -> Extraction:
@@ -442,10 +500,18 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
     reference = published or _latest_date(text)
     fallback = _main_place(title, located, body_offset)
     caption_paragraphs = {p for s, e, p in sentences if CAPTION.search(full[s:e])}
+    headings = _headings(full, sentences)
+    datelines = _datelines(full, located)
     last_dates: tuple[int, DatePhrase] | None = None
+    last_day: tuple[int, dt.date] | None = None
     for no, (s_start, s_end, para) in enumerate(sentences):
         sentence = full[s_start:s_end]
         if para in caption_paragraphs or _SKIP_SENTENCE.match(sentence):
+            continue
+        if para in headings:
+            # A live blog's entry title names the entry's place, as a headline does, but the entry tells the event.
+            named = [m for m in located if s_start <= m.start < s_end and _usable(full, m)]
+            fallback = named[0] if named else fallback
             continue
         cas = casualties(sentence)
         trigger = best_trigger(sentence)
@@ -453,7 +519,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         dates = find_dates(sentence, published) if trigger is not None or cas.any() else []
         # Follow-up sentences continue the news, not the history told in between.
         previous = next((d for d in reversed(drafts) if not d.background), None)
-        dates = _anchored(dates, previous, last_dates, published)
+        dates = _anchored(dates, previous, last_day, published)
         if trigger is None:
             if cas.any() and previous is not None and no - previous.sentence_no <= 3:
                 previous.take_casualties(cas)
@@ -463,15 +529,18 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 drafts.extend(_place_loose_draft(previous, sentence, s_start, located, no))
             if [d for d in dates if not d.span]:
                 last_dates = (para, [d for d in dates if not d.span][0])
+            days = [d for d in dates if not d.span and d.precision == "day" and d.date is not None]
+            if days:
+                last_day = (no, days[-1].date)
             continue
         # "X came a day after Y" dates Y, not X; "X, two days after Y" is split into two events below.
-        dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start > trigger.start]
+        dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start < trigger.start]
         if _later_event(sentence, trigger) is not None:
             dates = [d for d in dates if d.shift is None]
         phrase, history = _event_date(dates, trigger, published, sentence)
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
             continue
-        s_mentions = [m for m in located if s_start <= m.start < s_end]
+        s_mentions = [m for m in located if s_start <= m.start < s_end and id(m) not in datelines]
         later = _later_event(sentence, trigger)
         if later is not None:
             # "The base came under attack on Monday, two days after a Marine was killed in a rocket attack": two
@@ -480,6 +549,12 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             second_mentions = [m for m in s_mentions if m.start - s_start >= split]
             s_mentions = [m for m in s_mentions if m.start - s_start < split]
             second_cas, cas = casualties(sentence[split:]), casualties(sentence[:split])
+            known = next(
+                (d for d in reversed(drafts) if d.dated and d.trigger.sub_event_type == trigger.sub_event_type), None
+            )
+            if phrase is None and known is not None:
+                # "the drone attack ... came a day after X": the attack the story already dated.
+                phrase = DatePhrase("", 0, 0, known.date, known.date_precision)
         picks = _pick_places(sentence, s_start, s_mentions, trigger)
         if len(picks) == 1 and picks[0][0] is not None and trigger.rank < 10:
             # Two means of violence in one sentence ("the drone attack came a day after forces fired live
@@ -494,9 +569,30 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
 
         if phrase is None and last_dates is not None and last_dates[0] == para:
             phrase = last_dates[1]
-        own_place = bool(picks)
+        elif phrase is None and last_day is not None and no - last_day[0] <= 2:
+            # "In Ranya, demonstrators torched ...": the next paragraph goes on with the lede's day.
+            phrase = DatePhrase("", 0, 0, last_day[1], "day")
+        # "* SAMARRA - Gunmen attacked ...": a roundup's item, or a new dateline, starts a story of its own.
+        new_story = any(id(m) in datelines for m in located if s_start <= m.start < s_start + 40)
+        # A place named right at the event is its own; one named in passing further off ("a government in
+        # Baghdad ... a nighttime skirmish") may yield to the next sentence's.
+        own_place = (
+            bool(picks)
+            and abs(picks[0][0].start - s_start - trigger.start) <= 80
+            and not DIRECTION.search(full[max(0, picks[0][0].start - 30) : picks[0][0].start])
+        )
+        abroad = _COUNTRY.search(sentence)
+        elsewhere = (
+            not picks
+            and abroad is not None
+            and previous is not None
+            and previous.mention is not None
+            and previous.mention.entry.country != _COUNTRY_CODE[abroad.group(1)]
+        )
         if phrase is not None:
             last_dates = (para, phrase)
+            if phrase.precision == "day" and phrase.date is not None:
+                last_day = (no, phrase.date)
         # "in response to a drone attack the previous week and one on June 26": an old date makes it all history.
         background = _is_background(phrase, reference, history) or any(
             _is_background(d, reference, False) for d in dates if not d.span and d.precision != "week"
@@ -517,13 +613,15 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             and previous is not None
             and previous.own_place
             and previous.mention is not None
-            and previous.geo_precision == "exact"
+            and previous.geo_precision in ("exact", "near")
             and km(picks[0][0].entry, previous.mention.entry) > 15
         )
         if (
             previous is not None
-            and not SEPARATE.search(sentence[: trigger.start])
+            and not SEPARATE.search(sentence[: trigger.end])
+            and not new_story
             and not distinct_place
+            and not elsewhere
             and not (
                 phrase is not None
                 and previous.dated
@@ -550,12 +648,14 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 not picks
                 or previous.mention is None
                 or km(picks[0][0].entry, previous.mention.entry) <= MERGE_KM
+                or not previous.own_place
                 # A lede names the event loosely; the next sentence gives its place and toll.
                 or (
                     no - previous.sentence_no == 1
                     and previous.trigger.event_type == trigger.event_type
                     and previous.fatalities is None
                     and previous.injured is None
+                    and previous.geo_precision != "exact"
                 )
             )
             and (phrase is None or previous.date is None or date is None or abs((previous.date - date).days) <= 2)
@@ -578,7 +678,12 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 previous.own_place = True
             if phrase is not None and not previous.dated and phrase.precision == "day":
                 previous.date, previous.date_precision, previous.dated = phrase.date, phrase.precision, True
-            if trigger.rank < previous.trigger.rank and trigger.event_type == previous.trigger.event_type:
+            # "Convoys were attacked ... with IEDs": a follow-up names the means of a vaguely told event.
+            if (
+                trigger.rank < previous.trigger.rank
+                and trigger.event_type == previous.trigger.event_type
+                and (previous.trigger.rank >= 10 or previous.trigger.event_type != "violence_against_civilians")
+            ):
                 previous.trigger = trigger
             continue
 
@@ -586,9 +691,22 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             # The event's place is often named just before ("...near Makhmour. The coalition bombed"), or it is
             # the article's main place, which the headline names.
             window = [(s, e) for s, e, p in sentences[max(0, no - 2) : no] if p == para]
-            prior = [m for m in located if any(s <= m.start < e for s, e in window) and _usable(full, m)]
-            if prior:
+            prior = [
+                m
+                for m in located
+                if any(s <= m.start < e for s, e in window) and _usable(full, m) and id(m) not in datelines
+            ]
+            story = previous if previous is not None and no - previous.sentence_no <= 2 and not elsewhere else None
+            own_line = [m for m in located if id(m) in datelines and sentences[no][0] - 200 <= m.start < s_end]
+            own_line = [m for m in own_line if full.rfind("\n", 0, m.start) == full.rfind("\n", 0, s_start)]
+            if elsewhere:
+                picks = [(None, "country")]
+            elif prior:
                 picks = [(prior[-1], "admin" if prior[-1].entry.kind == "admin_area" else "exact")]
+            elif phrase is None and not cas.any() and story is not None and story.mention is not None:
+                # "Security forces ... arrested 14 people": the story's place and day, told just before.
+                picks = [(story.mention, story.geo_precision)]
+                date, phrase = story.date, DatePhrase("", 0, 0, story.date, story.date_precision)
             elif phrase is None and not cas.any():
                 continue  # no place, no date, no toll: too vague to be an event ("They attacked the army")
             elif fallback is not None:
@@ -596,7 +714,15 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             else:
                 window = [(s, e) for s, e, _ in sentences[max(0, no - 2) : no]]
                 prior = [m for m in located if any(s <= m.start < e for s, e in window) and _usable(full, m)]
-                picks = [(prior[-1], "exact")] if prior else [(None, "country")]
+                lines = [m for m in located if id(m) in datelines and m.start < s_end]
+                if own_line:
+                    picks = [(own_line[-1], "admin" if own_line[-1].entry.kind == "admin_area" else "exact")]
+                elif prior:
+                    picks = [(prior[-1], "exact")]
+                elif lines:
+                    picks = [(lines[-1], "admin" if lines[-1].entry.kind == "admin_area" else "exact")]
+                else:
+                    picks = [(None, "country")]
         for mention, precision in picks:
             d = _Draft(
                 trigger=trigger,
