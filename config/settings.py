@@ -110,7 +110,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "atlas"),
+        # Per database, so a demo server and a test run sharing one Redis never answer from each other's cache.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", f"atlas:{DATABASES['default']['NAME']}"),
     }
 }
 
