@@ -561,7 +561,14 @@ def _link_actors(incident: Incident, actor_names: list[str], *, new: bool = Fals
     IncidentActor.objects.bulk_create(links, ignore_conflicts=True)
 
 
+def _recorded_values(incident: Incident) -> tuple:
+    fields = ("fatalities_low", "fatalities", "fatalities_high", "injured", "missing", "place_id", "geo_precision",
+              "date", "date_precision")  # fmt: skip
+    return tuple(getattr(incident, field) for field in fields)
+
+
 _PRECISION_ORDER = ["day", "week", "month", "year"]
+_GEO_PRECISION_ORDER = ["exact", "near", "admin", "country"]
 
 
 def incident_record_extraction(
@@ -627,19 +634,23 @@ def incident_record_extraction(
             link.evidence, link.extracted = folded, merged
             link.save(update_fields=["evidence", "extracted"])
     if not incident.curator_locked:
-        before = (incident.fatalities_low, incident.fatalities, incident.fatalities_high, incident.injured,
-                  incident.missing, incident.place_id, incident.date, incident.date_precision)  # fmt: skip
+        before = _recorded_values(incident)
         _casualties_from_sources(incident)
-        if incident.place_id is None and place is not None:
-            incident.place, incident.point, incident.geo_precision = place, place.point, values.get("geo_precision")
+        # A sharper place wins: "the village of X" over "south of Kirkuk", a town over its province.
+        geo_rank = _GEO_PRECISION_ORDER.index
+        new_geo = values.get("geo_precision") or Incident.GeoPrecision.EXACT
+        if place is not None and (
+            incident.place_id is None
+            or (new_geo in _GEO_PRECISION_ORDER and geo_rank(new_geo) < geo_rank(incident.geo_precision))
+        ):
+            incident.place, incident.point, incident.geo_precision = place, place.point, new_geo
             _sync_place_fields(incident, place, move_point=False)
         new_precision = values.get("date_precision") or "day"
         if new_precision in _PRECISION_ORDER and _PRECISION_ORDER.index(new_precision) < _PRECISION_ORDER.index(
             incident.date_precision
         ):
             incident.date, incident.date_precision = values["date"], new_precision
-        after = (incident.fatalities_low, incident.fatalities, incident.fatalities_high, incident.injured,
-                 incident.missing, incident.place_id, incident.date, incident.date_precision)  # fmt: skip
+        after = _recorded_values(incident)
         if after != before:
             incident._change_reason = f"updated from article {article.pk}"
             incident.save()

@@ -218,7 +218,7 @@ def test_adding_the_missing_village_re_reads_the_article_and_moves_its_incident_
     unresolved = UnresolvedPlace.objects.get()
     assert unresolved.name == "Qaryat Zuhayr" and unresolved.mention_count == 1
     before = Incident.objects.get()
-    assert before.place is None and before.fatalities == 4
+    assert before.location_name != "Qaryat Zuhayr" and before.fatalities == 4  # the country, or Kirkuk nearby
 
     village = Place(name="Qaryat Zuhayr", country="IQ", admin1="Kirkuk", point=Point(44.35, 35.33, srid=4326))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -228,5 +228,5 @@ def test_adding_the_missing_village_re_reads_the_article_and_moves_its_incident_
 
     after = Incident.objects.get()
     assert (after.place, after.location_name, after.fatalities) == (village, "Qaryat Zuhayr", 4)
-    assert not Incident.objects.filter(pk=before.pk).exists()
+    assert Incident.objects.count() == 1  # moved, not duplicated
     assert UnresolvedPlace.objects.get().resolved_place == village
