@@ -43,6 +43,13 @@ _PHRASES = [
         ),
     ),
     ("ago", re.compile(r"\b(a|one|two|three|four|\d+)\s+(day|days|week|weeks|month|months)\s+ago\b", re.I)),
+    # "Five years after Iraqi forces drove IS out", "two years ago": an anniversary, history by the article's date.
+    (
+        "years",
+        re.compile(
+            r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+(?:ago|after|since|on)\b", re.I
+        ),
+    ),
     (
         "explicit",
         re.compile(
@@ -64,6 +71,7 @@ _STEMS = {
     "anaphor": ("earlier", "later", "before", "after", "previous", "next", "following", "same day"),
     "relative": ("week", "month", "year"),
     "ago": (" ago",),
+    "years": ("year",),
     "explicit": _MONTH_STEMS,
     "month": _MONTH_STEMS,
     "year": ("19", "20"),
@@ -73,7 +81,19 @@ _SPAN_BEFORE = re.compile(
     r"\b(since|until|by the end of|by|between|from|after|before|ahead of|up to)\s*$|\bbetween\b[^.;]{1,25}\band\s*$",
     re.I,
 )
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -191,6 +211,12 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> DatePhrase | 
         unit = m.group(2).lower().rstrip("s")
         days = {"day": 1, "week": 7, "month": 30}[unit] * count
         return DatePhrase(text, start, end, published - dt.timedelta(days=days), "day" if unit == "day" else unit)
+    if kind == "years":
+        if not published:
+            return None
+        word = m.group(1).lower()
+        years = int(word) if word.isdigit() else _NUMBERS.get(word, 1)
+        return DatePhrase(text, start, end, dt.date(published.year - years, 1, 1), "year")
     if kind == "explicit":
         has_year = bool(re.search(r"\d{4}", text))
         if not published and not has_year:

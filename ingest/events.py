@@ -53,6 +53,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"car bomb(?:s|ing|ings)?|"
             r"truck bomb(?:s)?|(?:land ?)?mines? (?:exploded|blast|explosion)|landmines?|sticky bombs?|"
             r"explosive devices?|bomb(?:s)? (?:exploded|went off|blast)|bomb blast|bombings?|"
+            r"(?:bombs?|device|explosives?) (?:[\w-]+ ){1,6}?(?:exploded|went off|detonated)|"
             r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
@@ -219,7 +220,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:protest(?:s|ed|ing|ers)?|demonstrat(?:ors|ion|ions|ed|ing)|rall(?:y|ies|ied)|"
-            r"sit-ins?|marched|gathered in front of|blocked a (?:door|gate|road))\b"
+            r"sit-ins?|marched|gathered (?:in front of|outside|at the gates? of)|blocked a (?:door|gate|road))\b"
         ),
         E.PROTESTS,
         S.PEACEFUL_PROTEST,
@@ -227,7 +228,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("protest", "demonstrat", "rall", "sit-in", "marched", "gathered", "blocked"),
     ),
     (
-        _p(r"\b(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
+        _p(r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,
         15,

@@ -24,6 +24,8 @@ COUNTRIES = {"IQ", "SY"}
 # How old an event may be, against the publication date, before it is history rather than news.
 BACKGROUND_DAYS = 10
 MERGE_KM = 60.0
+# Two places named for one event ("in the towns of Sarmada and Dana") are two events when this far apart.
+DISTINCT_KM = 3.0
 
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Col|Gen|Lt|Sgt|Capt|Maj|Brig|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
@@ -75,7 +77,8 @@ class _Draft:
     missing: int | None = None
     evidence: list[str] = field(default_factory=list)
     dated: bool = False  # the date comes from a phrase, not from the publication date
-    own_place: bool = False  # the place is named in the event's own sentence
+    own_place: bool = False  # the place is named right at the event, in its own sentence
+    named_here: bool = False  # the place is named somewhere in the event's own sentence
 
     def take_casualties(self, cas) -> None:
         self.fatalities = self.fatalities if self.fatalities is not None else cas.fatalities
@@ -119,6 +122,30 @@ def _order_actors(sentence: str, found: list[tuple[int, str]], trigger: Trigger)
     return names
 
 
+def _locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
+    """Mentions that only locate the one before them: "Sidakan in the Soran district", "Masyaf in Hama province",
+    "Mulla Qarah, near Makhmour", "the Victory Base Complex at Baghdad airport", "the road between Tafas and
+    al-Muzayrib" (a route's other end)."""
+    out = set()
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        gap = sentence[a.end - s_start : b.start - s_start]
+        rest = sentence[b.end - s_start :]
+        contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
+            b.admin_hint or b.entry.kind == "admin_area" or re.match(r"\s+(?:district|area|region)\b", rest)
+        )
+        beside = re.fullmatch(
+            r",?\s+(?:area\s+|district\s+|region\s+)?(?:near|outside|close to|not far from)\s+(?:the\s+)?"
+            r"(?:(?:town|city|village)\s+of\s+)?|\s+(?:at|inside|within)\s+(?:the\s+)?",
+            gap,
+        )
+        route_end = re.fullmatch(r"\s+and\s+(?:the\s+)?", gap) and re.search(
+            r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$", sentence[: a.start - s_start]
+        )
+        if contained or beside or route_end:
+            out.add(id(b))
+    return out
+
+
 def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: Trigger) -> list[tuple[Mention, str]]:
     """The places where the event happened (not the reference points "north of Baghdad" or a route's ends)."""
     scored = []
@@ -131,16 +158,7 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
     }
     outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
     # "Sidakan in the Soran district", "Masyaf in Hama province": the second names the container, not a second place.
-    containers = {
-        id(b)
-        for a, b in zip(mentions, mentions[1:], strict=False)
-        if re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", sentence[a.end - s_start : b.start - s_start])
-        and (
-            b.admin_hint
-            or b.entry.kind == "admin_area"
-            or re.match(r"\s+(?:district|area|region)\b", sentence[b.end - s_start :])
-        )
-    }
+    containers = _locators(sentence, s_start, mentions)
     for m in mentions:
         if id(m) in inner_of or id(m) in containers:
             continue
@@ -159,7 +177,8 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
                 references.append(m)
             continue
         # "Anbar officials", "Baghdad's government": the place names who speaks, not where it happened.
-        if METONYM_AFTER.match(after):
+        # ("in Kalar police fired tear gas": after "in", the place is where.)
+        if (METONYM_AFTER.match(after) and not re.search(r"\b(?:in|at)\s+$", before)) or WHO_IN.search(before):
             continue
         near = bool(NEAR.search(before))
         if re.search(r"\b(?:from|to)\s+(?:the\s+)?$", before, re.I) and re.search(
@@ -180,7 +199,7 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
         locative = bool(
             re.search(
                 r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
-                r"\b(?:areas?|parts|outskirts|countryside|town|city|village)\s+of\s+(?:the\s+)?$",
+                r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
                 before,
                 re.I,
             )
@@ -198,7 +217,7 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
     locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
     distinct = []
     for m, p in sorted(locatives, key=lambda t: t[0].start):
-        if all(km(m.entry, o.entry) > 8 for o, _ in distinct):
+        if all(km(m.entry, o.entry) > DISTINCT_KM for o, _ in distinct):
             distinct.append((m, p))
     if len(distinct) >= 2:
         return distinct
@@ -208,7 +227,9 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?\w+(?:\s+\w+)?\s*$", re.I)
 # "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
 SEPARATE = re.compile(
-    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
+    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike)|"
+    r"in (?:response|retaliation)|retaliat\w*)\b",
+    re.I,
 )
 
 
@@ -383,8 +404,16 @@ def _anchored(
     ]
 
 
+# "a provincial official in Kirkuk", "a police source in Basra": the place says who speaks, not where it happened.
+WHO_IN = re.compile(
+    r"\b(?:officials?|spokes(?:man|woman|person)|residents?|commanders?|governor|sources?|members?|council|mayor|chief|"
+    r"activists?|journalists?|correspondents?|doctors?|witness(?:es)?|monitor|observatory)\s+(?:in|of|at|from)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|around|(?:outskirts|areas?|town|village|city|countryside|vicinity)\s+of)\s+(?:the\s+)?$",
+    r"\b(?:in|at|near|outside|around|(?:outskirts|areas?|towns?|villages?|city|cities|countryside|vicinity)\s+of)\s+"
+    r"(?:the\s+)?$",
     re.I,
 )
 
@@ -392,25 +421,27 @@ _LOCATIVE = re.compile(
 def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: list[Mention], no: int) -> list[_Draft]:
     """A lede that names only a region ("bases in the Kurdistan region on Wednesday") and a next sentence that
     names the places ("near Koya ... and in the Zrgwez area"): the event happened there, once per place."""
-    if previous.own_place and previous.mention is not None and previous.geo_precision not in ("admin", "country"):
+    if previous.named_here and previous.mention is not None and previous.geo_precision not in ("admin", "country"):
         return []
     found = []
-    for m in located:
-        if not (s_start <= m.start < s_start + len(sentence)) or m.entry.kind == "admin_area":
+    here = [m for m in located if s_start <= m.start < s_start + len(sentence)]
+    locators = _locators(sentence, s_start, here)
+    for m in here:
+        if m.entry.kind == "admin_area" or id(m) in locators:
             continue
         before = sentence[max(0, m.start - s_start - 40) : m.start - s_start]
-        if not _LOCATIVE.search(before) or DIRECTION.search(before):
+        if not _LOCATIVE.search(before) or DIRECTION.search(before) or WHO_IN.search(before):
             continue
         if METONYM_AFTER.match(sentence[m.end - s_start : m.end - s_start + 30]):
             continue
-        if previous.own_place and previous.mention is not None and previous.mention.entry.admin1 != m.entry.admin1:
+        if previous.named_here and previous.mention is not None and previous.mention.entry.admin1 != m.entry.admin1:
             continue
-        if all(km(m.entry, o.entry) > 15 for o, _ in found):
+        if all(km(m.entry, o.entry) > DISTINCT_KM for o, _ in found):
             found.append((m, "near" if NEAR.search(before) else "exact"))
     if not found:
         return []
     previous.mention, previous.geo_precision = found[0]
-    previous.own_place = True
+    previous.own_place = previous.named_here = True
     previous.evidence.append(sentence)
     previous.sentence_no = no
     extra = []
@@ -428,6 +459,7 @@ def _place_loose_draft(previous: _Draft, sentence: str, s_start: int, located: l
             evidence=list(previous.evidence),
             dated=previous.dated,
             own_place=True,
+            named_here=True,
         )
         extra.append(twin)
     return extra
@@ -525,7 +557,11 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 previous.take_casualties(cas)
                 previous.evidence.append(sentence)
                 previous.sentence_no = no
-            if previous is not None and no - previous.sentence_no <= 2 and previous.geo_precision != "exact":
+            if (
+                previous is not None
+                and no - previous.sentence_no <= 2
+                and (previous.geo_precision != "exact" or not previous.named_here)
+            ):
                 drafts.extend(_place_loose_draft(previous, sentence, s_start, located, no))
             if [d for d in dates if not d.span]:
                 last_dates = (para, [d for d in dates if not d.span][0])
@@ -576,9 +612,10 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         new_story = any(id(m) in datelines for m in located if s_start <= m.start < s_start + 40)
         # A place named right at the event is its own; one named in passing further off ("a government in
         # Baghdad ... a nighttime skirmish") may yield to the next sentence's.
+        named_here = bool(picks)
         own_place = (
             bool(picks)
-            and abs(picks[0][0].start - s_start - trigger.start) <= 80
+            and min(abs(picks[0][0].start - s_start - t.start) for t in [trigger, *triggers(sentence)]) <= 80
             and not DIRECTION.search(full[max(0, picks[0][0].start - 30) : picks[0][0].start])
         )
         abroad = _COUNTRY.search(sentence)
@@ -606,15 +643,14 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         # Two specific means at two towns in consecutive sentences are two events ("a power station in Amuda ...
         # a drone hit their car in Qamishli"); a loose lede is still completed by the next sentence.
         distinct_place = (
-            trigger.rank < 10
-            and previous is not None
-            and previous.trigger.rank < 10
-            and bool(picks)
+            own_place
             and previous is not None
             and previous.own_place
             and previous.mention is not None
             and previous.geo_precision in ("exact", "near")
             and km(picks[0][0].entry, previous.mention.entry) > 15
+            # "their base near Baghdad ... their base in Tarmiya, north of Baghdad": the same place, told better.
+            and previous.mention.entry.place_id not in {m.entry.place_id for m in s_mentions}
         )
         if (
             previous is not None
@@ -642,7 +678,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             and len(picks) <= 1
             and (
                 previous.trigger.event_type == trigger.event_type
-                or (trigger.rank >= 10 and trigger.event_type != "strategic_developments")
+                or (trigger.rank >= 10 and trigger.sub_event_type != "arrests")
             )
             and (
                 not picks
@@ -675,7 +711,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             )
             if picks and (previous.mention is None or previous.geo_precision != "exact" or cas.any() or far):
                 previous.mention, previous.geo_precision = picks[0]
-                previous.own_place = True
+                previous.own_place, previous.named_here = own_place, True
             if phrase is not None and not previous.dated and phrase.precision == "day":
                 previous.date, previous.date_precision, previous.dated = phrase.date, phrase.precision, True
             # "Convoys were attacked ... with IEDs": a follow-up names the means of a vaguely told event.
@@ -737,6 +773,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 evidence=[sentence],
                 dated=phrase is not None,
                 own_place=own_place,
+                named_here=named_here,
             )
             if len(picks) == 1:
                 d.take_casualties(cas)

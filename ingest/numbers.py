@@ -26,7 +26,7 @@ _ONE = re.compile(
 # "killed a contractor", "wounding an officer": one person.
 _VERB_ONE = re.compile(
     r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down|assassinat(?:ed|ing)|"
-    r"murder(?:ed|ing))\s+(?:a|an)\s+"
+    r"murder(?:ed|ing))\s+(?:a|an|its|his|her)\s+"
     r"(?!(?:number|total|few|dozen|handful|lot)\b)",
     re.I,
 )
@@ -78,7 +78,7 @@ _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.
 # "There were no casualties", "No one was hurt": a toll of zero, which is news, not a missing figure.
 _NONE_KILLED = re.compile(
     r"\b(?:there were no (?:casualties|deaths|fatalities)|no (?:casualties|deaths|fatalities) (?:were|was) "
-    r"(?:reported|caused)|caused no (?:casualties|deaths)|without (?:causing )?(?:any )?casualties|"
+    r"(?:reported|caused)|caus(?:ed|ing) no (?:casualties|deaths)|without (?:causing )?(?:any )?casualties|"
     r"(?:no one|nobody) was (?:killed|hurt|injured|wounded|harmed))\b",
     re.I,
 )
@@ -160,6 +160,13 @@ class Casualties:
         return any(v is not None for v in (self.fatalities, self.injured, self.missing))
 
 
+_AND_MORE = re.compile(
+    r"(?:\s+[A-Za-z-]+){0,2}?\s*(?:,\s*|\s+and\s+)(\d{1,5}|an?|one)(?!\s*(?:\w+\s+){0,2}(?:wounded|injured|hurt|missing))"
+    r"(?:\s+[A-Za-z-]+){0,2}?(?=\s*(?:[,.;]|$|\s(?:in|on|at|near|when|as|after|while|and)\b))",
+    re.I,
+)
+
+
 def _plausible_parts(text: str) -> bool:
     # Only people are summed: "14 rockets and 2 drones" are not a toll.
     return not any(_NOT_PEOPLE.match(m) for m in re.findall(r"\d+(\s+\w+)", text))
@@ -207,6 +214,10 @@ def casualties(sentence: str) -> Casualties:
     killed = _first(text, _KILLED_P) if want_killed else None
     if killed:
         out.fatalities = _sum_breakdown(text, killed[1], killed[0])
+        more = _AND_MORE.match(text, killed[1])
+        if more and not _NOT_PEOPLE.match(text[more.end(1) :]):
+            # "killing 1 officer and 2 soldiers": one toll in two parts.
+            out.fatalities += int(more.group(1)) if more.group(1).isdigit() else 1
         parts = _PARTS.search(text)
         if parts:
             numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
