@@ -406,9 +406,8 @@ def _anchored(
 
 # "a provincial official in Kirkuk", "a police source in Basra": the place says who speaks, not where it happened.
 WHO_IN = re.compile(
-    r"\b(?:officials?|spokes(?:man|woman|person)|residents?|commanders?|governor|sources?|members?|council|mayor|chief|"
-    r"activists?|journalists?|correspondents?|doctors?|witness(?:es)?|monitor|observatory)\s+(?:in|of|at|from)\s+"
-    r"(?:the\s+)?$",
+    r"\b(?:(?:officials?|spokes(?:man|woman|person)|commanders?|governor|sources?|council|mayor|chief|monitor|"
+    r"observatory|correspondents?)\s+(?:in|of|at|from)|(?:residents?|natives?)\s+of)\s+(?:the\s+)?$",
     re.I,
 )
 _LOCATIVE = re.compile(
