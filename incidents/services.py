@@ -485,6 +485,27 @@ def article_save_text(
     return article
 
 
+def article_set_metadata(*, article: Article, published: _dt.date | _dt.datetime | None = None, url: str = "") -> bool:
+    """Publisher metadata known apart from the text (a manifest beside saved copies): the publication date is stored
+    when it differs, a URL only when the article has none and no other article holds it. A changed date queues the
+    article to be read again, since it dates what the text leaves undated. Returns True when it was queued."""
+    changes = {}
+    published = _as_utc_datetime(published)
+    if published is not None and article.published != published:
+        changes["published"] = published
+    if url and not article.url and not Article.objects.filter(url=url).exclude(pk=article.pk).exists():
+        changes["url"] = url
+    if not changes:
+        return False
+    requeue = "published" in changes and article.status != Article.Status.PROCESSING
+    if requeue:
+        changes["status"] = Article.Status.QUEUED
+    Article.objects.filter(pk=article.pk).update(**changes, updated_at=timezone.now())
+    for field, value in changes.items():
+        setattr(article, field, value)
+    return requeue
+
+
 def article_mark_processed(*, article_id: int, note: str = "") -> None:
     """Done; `note` keeps what was read but not recorded (an incident without a date), for a curator to see."""
     Article.objects.filter(pk=article_id).update(

@@ -1,3 +1,4 @@
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -73,3 +74,67 @@ def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_c
     assert article.url == url.replace("?utm_source=rss", "") and len(queued) == 1
     assert article.title == "Militants attack checkpoint near Kirkuk" and "Skip to Content" not in article.text
     assert "0 new articles queued" in out
+
+
+SEED_000 = DEMO / "000_a1a8ec7b970dcd6e.txt"
+
+
+def kirkuk_and_bashir():
+    call_command("load_actors", verbosity=0)
+    PlaceFactory(name="Kirkuk", admin1="Kirkuk", feature_code="PPLA", population=600000,
+                 point=Point(44.3922, 35.4681, srid=4326))  # fmt: skip
+    PlaceFactory(name="Bashir", alternate_names=["Basheer", "Bashir village"], admin1="Kirkuk",
+                 point=Point(44.35, 35.335, srid=4326))  # fmt: skip
+
+
+def test_the_demo_manifest_dates_every_undated_seed_with_its_basis():
+    from ingest.manifest import load_manifest, metadata_for
+
+    manifest = load_manifest(DEMO / "manifest.json")
+    assert set(manifest) <= {p.name for p in DEMO.glob("*.txt")}
+    assert str(metadata_for(SEED_000).published) == "2016-04-12"
+    assert "/2016/04/12/" in metadata_for(SEED_000).url  # the outlet's own page says so
+    assert str(metadata_for(DEMO / "004_8fca70f8f63a49e2.txt").published) == "2016-03-22"
+    assert str(metadata_for(DEMO / "002_010effc176ed3607.txt").published).startswith("2015-05")
+
+
+def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_again_once(tmp_path):
+    kirkuk_and_bashir()
+    copy = tmp_path / SEED_000.name
+    copy.write_bytes(SEED_000.read_bytes())
+    out, _ = run(str(copy), "--sync")
+    article = Article.objects.get()
+    assert article.published is None and "no publication date" in article.error
+    assert not Incident.objects.filter(location_name="Bashir", fatalities=15).exists()
+
+    entry = {"published": "2016-04-12", "url": "https://example.org/2016/04/12/bashir"}
+    (tmp_path / "manifest.json").write_text(json.dumps({"articles": {copy.name: entry}}))
+    out, _ = run(str(copy), "--sync")
+    assert "1 new articles processed; 0 failed" in out
+    article.refresh_from_db()
+    assert (str(article.published.date()), article.url, article.status) == (
+        "2016-04-12", "https://example.org/2016/04/12/bashir", "processed"
+    )  # fmt: skip
+    battle = Incident.objects.get(location_name="Bashir", fatalities=15)
+    assert (battle.date.strftime("%Y-%m"), battle.event_type) == ("2016-04", "battles")
+    assert list(battle.source_links.values_list("article_id", flat=True)) == [article.pk]
+    counts = (Incident.objects.count(), article.incidents.count(), article.attempts)
+
+    out, _ = run(str(copy), "--sync")
+    assert "0 new articles processed" in out
+    article.refresh_from_db()
+    assert (Incident.objects.count(), article.incidents.count(), article.attempts) == counts
+
+
+def test_published_on_the_command_line_wins_over_the_manifest_and_a_bad_manifest_is_reported(tmp_path):
+    kirkuk_and_bashir()
+    first, second = tmp_path / "a" / SEED_000.name, tmp_path / "b" / "004.txt"
+    for path, seed in ((first, SEED_000), (second, DEMO / "004_8fca70f8f63a49e2.txt")):
+        path.parent.mkdir()
+        path.write_bytes(seed.read_bytes())
+    (first.parent / "manifest.json").write_text(json.dumps({"articles": {first.name: {"published": "2016-04-12"}}}))
+    (second.parent / "manifest.json").write_text('{"articles": {"004.txt": {"published": "22 March"}}}')
+    out, err = run(str(first), str(second), "--published", "2016-04-13", "--sync")
+    assert "'published' must be YYYY-MM-DD, not '22 March'" in err
+    assert "1 new articles processed; 1 failed" in out
+    assert str(Article.objects.get().published.date()) == "2016-04-13"

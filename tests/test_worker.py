@@ -185,9 +185,15 @@ def test_demo_ingest_runs_the_seeds_through_the_worker_and_a_second_run_adds_not
     makhmour = Incident.objects.get(location_name="Makhmour", event_type="battles")
     assert makhmour.fatalities == 6 and "Makhmour" in makhmour.source_links.get().evidence
     assert makhmour.date.strftime("%Y-%m") == "2020-01"
-    # Seed 000 states no publication date and its events no year: kept on the article as a note, not invented.
-    undated = Article.objects.get(title="Islamic State Turns Its Fight in Iraq on Shiite Militias")
-    assert "no publication date" in undated.error
+    # Seed 000's text states no publication date; the manifest beside it gives its page's, so the failed Hashd
+    # offensive on Bashir south of Kirkuk is on the map with its toll, actors and the article that reports it.
+    seed = Article.objects.get(title="Islamic State Turns Its Fight in Iraq on Shiite Militias")
+    assert str(seed.published.date()) == "2016-04-12" and seed.error == ""
+    bashir = Incident.objects.get(location_name="Bashir", event_type="battles", fatalities=15)
+    assert bashir.date.strftime("%Y-%m") == "2016-04" and bashir.admin1 == "Kirkuk"
+    assert {"Islamic State", "Popular Mobilization Forces"} <= set(bashir.actors.values_list("name", flat=True))
+    assert list(bashir.source_links.values_list("article__url", flat=True)) == [seed.url]
+    assert not Article.objects.filter(published__isnull=True).exists()
     out = StringIO()
     call_command("demo_ingest", timeout=120, stdout=out, stderr=StringIO())
     assert "0 new demo articles; 0 queued" in out.getvalue()

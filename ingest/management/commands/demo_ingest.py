@@ -11,7 +11,9 @@ from tqdm import tqdm
 
 from incidents.models import Article, Incident, IncidentSource, Source
 from ingest.management.commands.ingest import store_document, store_feed_document
+from ingest.manifest import metadata_for
 from ingest.tasks import process_article
+from ingest.text import content_hash, parse_plain
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 # The demo feed is a saved copy; its source is inactive so that beat never tries to reach the site offline.
@@ -30,16 +32,21 @@ class Command(BaseCommand):
             url=DEMO_SOURCE["url"], defaults={"name": DEMO_SOURCE["name"], "kind": Source.Kind.FEED, "active": False}
         )
         ids: list[int] = []
+        hashes: list[str] = []
         for path in sorted(DEMO_DIR.iterdir()):
             if path.suffix == ".xml":
                 new, _ = store_feed_document(path.read_bytes(), source=source)
             elif path.suffix == ".txt":
-                new, _ = store_document(path.read_bytes(), name=path.name)
+                # The saved texts lost their pages' dates; the manifest beside them restores them (and re-dates
+                # an article an earlier run stored without one, which is then read again).
+                new, _ = store_document(path.read_bytes(), name=path.name, meta=metadata_for(path))
+                hashes.append(content_hash(parse_plain(path.read_text(encoding="utf-8")).text))
             else:
                 continue
             ids += new
-        demo = Article.objects.filter(source=source) | Article.objects.filter(source=None, url="")
-        # New articles, and any a previous run left queued (a worker stopped mid-way); processed ones stay as they are.
+        demo = Article.objects.filter(source=source) | Article.objects.filter(content_hash__in=hashes)
+        # New or re-dated articles, and any a previous run left queued (a worker stopped mid-way); processed ones
+        # stay as they are.
         pending = list(demo.filter(status=Article.Status.QUEUED).values_list("pk", flat=True))
         for article_id in pending:
             process_article.delay(article_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from incidents import services
 from incidents.models import Article, Source
 from ingest.feeds import FeedError, parse_feed
 from ingest.fetch import FEED_TYPES, HTML_TYPES, FetchError, canonical_url, decode_bytes, fetch
+from ingest.manifest import DocumentMeta, ManifestError, metadata_for
 from ingest.tasks import ingest_article, poll, process_article
 from ingest.text import TextError, content_hash, looks_like_html, parse_html, parse_plain
 
@@ -41,16 +43,27 @@ def store_feed_document(data: bytes, *, source: Source | None = None, base_url: 
     return new, len(feed.entries)
 
 
-def store_document(data: bytes, *, name: str) -> tuple[list[int], int]:
-    """A local file: a feed, an HTML page or plain text with the headline on the first line."""
+def store_document(data: bytes, *, name: str, meta: DocumentMeta | None = None) -> tuple[list[int], int]:
+    """A local file: a feed, an HTML page or plain text with the headline on the first line.
+
+    `meta` is what the publisher said beside the text (ingest.manifest); its date wins over one read from the text.
+    Returns the ids to process: a new article, or a stored one whose publication date the metadata changed."""
     if looks_like_feed(data):
         return store_feed_document(data)
     raw = decode_bytes(data)
     page = parse_html(raw) if name.lower().endswith((".html", ".htm")) or looks_like_html(raw) else parse_plain(raw)
+    meta = meta or DocumentMeta()
     article, created = services.article_create_or_get(
-        title=page.title, text=page.text, published=page.published, content_hash=content_hash(page.text)
+        url=meta.url,
+        title=page.title,
+        text=page.text,
+        published=meta.published or page.published,
+        content_hash=content_hash(page.text),
     )
-    return ([article.pk] if created else []), 1
+    if created:
+        return [article.pk], 1
+    redated = bool(meta) and services.article_set_metadata(article=article, published=meta.published, url=meta.url)
+    return ([article.pk] if redated else []), 1
 
 
 def store_url(url: str) -> tuple[list[int], int]:
@@ -79,8 +92,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("items", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument("--sync", action="store_true", help="process in this process instead of queueing")
+        parser.add_argument(
+            "--published",
+            type=dt.date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="publication date of the files given (over a manifest.json or FILE.json beside them)",
+        )
 
-    def handle(self, *args, items: list[str], sync: bool = False, **options):
+    def handle(self, *args, items: list[str], sync: bool = False, published: dt.date | None = None, **options):
         new_ids: list[int] = []
         failures = 0
         for item in tqdm(items, desc="reading", unit="item", disable=len(items) < 2):
@@ -91,11 +110,12 @@ class Command(BaseCommand):
                     path = Path(item)
                     if not path.is_file():
                         raise CommandError(f"no such file: {item}")
-                    ids, entries = store_document(path.read_bytes(), name=path.name)
+                    meta = DocumentMeta(published=published).over(metadata_for(path))
+                    ids, entries = store_document(path.read_bytes(), name=path.name, meta=meta)
                 if not sync:
                     for article_id in ids:
                         process_article.delay_on_commit(article_id)
-            except (FetchError, FeedError, TextError, CommandError, OSError) as exc:
+            except (FetchError, FeedError, TextError, ManifestError, CommandError, OSError) as exc:
                 failures += 1
                 self.stderr.write(f"{item}: {exc}")
                 continue
