@@ -317,7 +317,10 @@ def _later_event(sentence: str, trigger: Trigger) -> tuple[Trigger, Trigger, int
 
 
 def _nearest_specific(sentence: str, position: int) -> Trigger | None:
-    specific = [t for t in triggers(sentence) if t.rank < 10]
+    # "the bodies of four men who had been kidnapped": an earlier deed, told in passing, is not the event here.
+    specific = [
+        t for t in triggers(sentence) if t.rank < 10 and not re.search(r"\bhad\s+(?:been\s+)?$", sentence[: t.start])
+    ]
     if len({t.sub_event_type for t in specific}) < 2:
         return None
     return min(specific, key=lambda t: (min(abs(t.start - position), abs(t.end - position)), t.rank))
@@ -572,6 +575,12 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start < trigger.start]
         if _later_event(sentence, trigger) is not None:
             dates = [d for d in dates if d.shift is None]
+        # "the bodies of four men who had been kidnapped last month": an earlier deed's date, told in passing.
+        dates = [
+            d
+            for d in dates
+            if not (d.start > trigger.end and _PLUPERFECT.search(sentence[max(trigger.end, d.start - 40) : d.start]))
+        ]
         phrase, history = _event_date(dates, trigger, published, sentence)
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
             continue

@@ -318,7 +318,9 @@ def _is_person(text: str, tokens: list[Token], i: int, j: int, m: Mention, perso
     ):
         return True
     after = text[m.end : m.end + 120]
-    if OCCUPATIONS.match(after) and not cue:
+    # "... approached Ain al-Asad, a spokesman said": the speaker comes after the place, not in apposition to it.
+    speaker = re.match(r"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+(?:said|says|told|added)\b", after)
+    if OCCUPATIONS.match(after) and not cue and not speaker:
         return True
     if nxt is not None and text[m.end : nxt.start] == " ":
         # "Bashir Nazm Kahiya": a capitalised surname after the name.
