@@ -54,12 +54,14 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"truck bomb(?:s)?|(?:land ?)?mines? (?:exploded|blast|explosion)|landmines?|sticky bombs?|"
             r"explosive devices?|bomb(?:s)? (?:exploded|went off|blast)|bomb blast|bombings?|"
             r"(?:bombs?|device|explosives?) (?:[\w-]+ ){1,6}?(?:exploded|went off|detonated)|"
+            r"(?:unexploded|old|leftover) (?:[\w-]+ ){0,2}?(?:shells?|mortars?|rockets?|ordnance|munitions?|bombs?)|"
+            r"(?:remnants?|leftovers?) of (?:the )?war (?:[\w-]+ ){0,4}?(?:exploded|detonated|went off|killed)|"
             r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE_LANDMINE_IED,
         2,
-        ("ied", "improvised", "roadside", "bomb", "mine", "explosi", "blast"),
+        ("ied", "improvised", "roadside", "bomb", "mine", "explosi", "blast", "unexploded", "old", "leftover", "war"),
     ),
     (
         _p(
@@ -145,8 +147,20 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("tear", "water cannon", "dispersed", "rubber bullets"),
     ),
     (
+        # Residents or a crowd, not demonstrators, who burn or beat: a mob, not a demonstration.
         _p(
-            r"\b(?:rioters|riots?|rioting|angry mob|mob|stormed|torched|set fire to|vandali[sz]ed|"
+            r"\b(?:angry |enraged )?(?:residents|villagers|tribesmen|relatives|mob|crowds?) (?:\w+ ){0,3}?"
+            r"(?:set fire|torched|burned|burnt|lynched|beat)\b"
+        ),
+        E.RIOTS,
+        S.MOB_VIOLENCE,
+        9,
+        ("residents", "villagers", "tribesmen", "relatives", "mob", "crowd"),
+    ),
+    (
+        _p(
+            r"\b(?:rioters|riots?|rioting|angry mob|mob|torched|set fire to|vandali[sz]ed|"
+            r"(?:protesters|demonstrators|rioters|crowds?|supporters|residents|mourners) (?:\w+ ){0,3}?stormed|"
             r"protests? (?:have |has )?(?:become|turned) violent|attacked by demonstrators|"
             r"with stones)\b"
         ),
@@ -163,7 +177,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|fighting between|"
             r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
             r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
-            r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged|storm(?:ed)? the)\b"
+            r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged)\b"
         ),
         E.BATTLES,
         S.ARMED_CLASH,
@@ -244,6 +258,14 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         S.DISRUPTED_WEAPONS_USE,
         16,
         ("defus", "dismantl", "intercept", "shot down"),
+    ),
+    (
+        # Gunmen who "stormed the village" and killed its people attacked civilians (rank 13); alone, a fight.
+        _p(r"\bstorm(?:ed|ing)? the\b"),
+        E.BATTLES,
+        S.ARMED_CLASH,
+        18,
+        ("storm",),
     ),
     (
         _p(
@@ -339,7 +361,7 @@ def best_trigger(sentence: str) -> Trigger | None:
     best = found[0]
     # Clashes, advances and the loss of a town together read as a battle over territory; keep the clash unless
     # the territorial verb is the main news and no means of violence is named.
-    if best.event_type == E.PROTESTS and any(t.event_type == E.RIOTS for t in found):
+    if best.sub_event_type == S.PEACEFUL_PROTEST and any(t.event_type == E.RIOTS for t in found):
         best = next(t for t in found if t.event_type == E.RIOTS)
     return best
 

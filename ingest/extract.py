@@ -318,10 +318,14 @@ def _later_event(sentence: str, trigger: Trigger) -> tuple[Trigger, Trigger, int
 
 def _nearest_specific(sentence: str, position: int) -> Trigger | None:
     # "the bodies of four men who had been kidnapped": an earlier deed, told in passing, is not the event here.
+    # ("fired live rounds at protesters who stormed the council": a relative clause describes who, not what.)
     specific = [
-        t for t in triggers(sentence) if t.rank < 10 and not re.search(r"\bhad\s+(?:been\s+)?$", sentence[: t.start])
+        t
+        for t in triggers(sentence)
+        if t.rank < 10
+        and not re.search(r"\b(?:had\s+(?:been\s+)?|(?:who|which|that)\s+(?:\w+\s+){0,3})$", sentence[: t.start])
     ]
-    if len({t.sub_event_type for t in specific}) < 2:
+    if len({t.event_type for t in specific}) < 2:
         return None
     return min(specific, key=lambda t: (min(abs(t.start - position), abs(t.end - position)), t.rank))
 
@@ -747,10 +751,11 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
                 picks = [(None, "country")]
             elif prior:
                 picks = [(prior[-1], "admin" if prior[-1].entry.kind == "admin_area" else "exact")]
-            elif phrase is None and not cas.any() and story is not None and story.mention is not None:
-                # "Security forces ... arrested 14 people": the story's place and day, told just before.
-                picks = [(story.mention, story.geo_precision)]
-                date, phrase = story.date, DatePhrase("", 0, 0, story.date, story.date_precision)
+            elif story is not None and story.mention is not None:
+                # "Security forces ... arrested 14 people": the story's place (and day), told just before.
+                picks = [(story.mention, "near" if story.geo_precision == "exact" else story.geo_precision)]
+                if phrase is None:
+                    date, phrase = story.date, DatePhrase("", 0, 0, story.date, story.date_precision)
             elif phrase is None and not cas.any():
                 continue  # no place, no date, no toll: too vague to be an event ("They attacked the army")
             elif fallback is not None:

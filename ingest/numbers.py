@@ -93,8 +93,14 @@ _PARTS = re.compile(
 )
 
 
+# "Two children were killed and a third wounded": one more person.
+_ORDINAL_ONE = re.compile(
+    r"\b(?:and|while) an? (?:third|fourth|fifth|sixth)\b(?=\s+(?:was\s+|were\s+)?(?:wounded|injured|hurt)\b)", re.I
+)
+
+
 def digitize(sentence: str) -> str:
-    text = _SUBSET.sub(",", sentence)
+    text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
     text = _ONE.sub("1 ", text)

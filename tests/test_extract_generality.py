@@ -199,3 +199,40 @@ def test_it_leaves_an_event_abroad_unplaced(extraction_index):
         published=dt.date(2024, 1, 14),
     )
     assert [i.place.canonical for i in result.incidents if i.place] == ["Al Qāmishlī"]
+
+
+def test_it_reads_gunmen_who_stormed_a_village_and_killed_its_people_as_an_attack_on_civilians(extraction_index):
+    result = extract("Gunmen stormed the village of Abu Saida late on Tuesday and killed eleven people.")
+    assert [(i.sub_event_type, i.fatalities) for i in result.incidents] == [("attack", 11)]
+
+
+def test_it_reads_unexploded_ordnance_and_a_third_victim(extraction_index):
+    result = extract(
+        "Two children were killed and a third wounded when an unexploded shell they were playing with detonated "
+        "in the town of Nawa on Wednesday."
+    )
+    assert [(i.sub_event_type, i.fatalities, i.injured) for i in result.incidents] == [
+        ("remote_explosive_landmine_ied", 2, 1)
+    ]
+
+
+def test_it_tells_a_mob_from_a_demonstration(extraction_index):
+    result = extract("Angry residents set fire to houses in Muqdadiyah on Tuesday.")
+    assert [i.sub_event_type for i in result.incidents] == ["mob_violence"]
+
+
+def test_it_does_not_type_the_event_by_a_relative_clause_about_its_victims(extraction_index):
+    result = extract("Security forces fired live rounds at protesters who marched on the council in Basra on Friday.")
+    assert [i.sub_event_type for i in result.incidents] == ["excessive_force_against_protesters"]
+
+
+def test_it_places_an_unplaced_follow_up_at_the_story_s_place_not_the_headline_s(extraction_index):
+    result = extract(
+        "Gunmen stormed the village of Abu Saida late on Tuesday and killed eleven people.\n\n"
+        "Angry residents later set fire to houses in a neighbouring village, police said.",
+        title="Gunmen kill eleven in Diyala",
+    )
+    assert [(i.sub_event_type, i.place.canonical) for i in result.incidents] == [
+        ("attack", "Abu Saida"),
+        ("mob_violence", "Abu Saida"),
+    ]
