@@ -852,3 +852,19 @@ def place_upsert_many(*, records: Iterable, batch_size: int = 1000, progress: bo
         "unchanged": unchanged,
         "curator_kept": len(curated_ids),
     }
+
+
+# --- Scale (performance engineer): upkeep of the trigger-kept timeline summary ---------------------------------------
+
+
+def incident_stats_compact() -> int:
+    """Fold the timeline summary's pending deltas into the daily and monthly tables; returns the cells folded.
+
+    Safe to run at any time and concurrently: each delta row is deleted by exactly one run. Readers add pending
+    deltas themselves, so this only keeps the delta table (read by every timeline request) small.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT incidents_daily_stat_compact()")
+        return int(cursor.fetchone()[0] or 0)
