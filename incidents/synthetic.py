@@ -463,22 +463,8 @@ def synthetic_generate(
             ),
             articles,
         )
-        # Staged so that PostGIS builds the points and PostgreSQL the search vectors, in one pass.
-        cursor.execute(
-            f"""
-            INSERT INTO {Incident._meta.db_table} (
-                id, event_type, sub_event_type, date, date_precision, place_id, point, geo_precision, country, admin1,
-                location_name, fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
-                curator_locked, is_synthetic, search_vector, created_at, updated_at)
-            SELECT id, event_type, sub_event_type, date, date_precision, place_id,
-                ST_SetSRID(ST_MakePoint(lon, lat), 4326), geo_precision, country, admin1, location_name,
-                fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
-                false, true, to_tsvector('english', summary), %s, %s
-            FROM synthetic_incident_stage
-            """,
-            [now, now],
-        )
-        cursor.execute("TRUNCATE synthetic_incident_stage")
+        # Links first (foreign keys are checked at commit), so that the incidents carry their actor and source
+        # summaries (migration 0009) from the start instead of being rewritten by a second pass.
         _copy(
             cursor,
             IncidentSource._meta.db_table,
@@ -486,6 +472,26 @@ def synthetic_generate(
             sources,
         )
         _copy(cursor, IncidentActor._meta.db_table, ("incident_id", "actor_id", "role"), actors)
+        # Staged so that PostGIS builds the points and PostgreSQL the search vectors, in one pass.
+        cursor.execute(
+            f"""
+            INSERT INTO {Incident._meta.db_table} (
+                id, event_type, sub_event_type, date, date_precision, place_id, point, geo_precision, country, admin1,
+                location_name, fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
+                curator_locked, is_synthetic, search_vector, created_at, updated_at,
+                actors_json, actor1_names, actor2_names, n_sources, outlet_names)
+            SELECT id, event_type, sub_event_type, date, date_precision, place_id,
+                ST_SetSRID(ST_MakePoint(lon, lat), 4326), geo_precision, country, admin1, location_name,
+                fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
+                false, true, to_tsvector('english', summary), %s, %s,
+                f.actors_json, f.actor1_names, f.actor2_names, f.n_sources, f.outlet_names
+            FROM synthetic_incident_stage
+            JOIN incidents_link_summary(ARRAY(SELECT id FROM synthetic_incident_stage)) AS f ON f.incident_id = id
+            ORDER BY id
+            """,
+            [now, now],
+        )
+        cursor.execute("TRUNCATE synthetic_incident_stage")
 
     done = 0
     if rebuild:

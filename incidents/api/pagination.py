@@ -159,7 +159,9 @@ class KeysetPaginator:
         if build_rows is not None:
             # Fetched, not nested: the keyset condition names the table, which a subquery would re-alias.
             page_ids = list(rows.values_list("pk", flat=True)[: self.page_size + 1])
-            rows = self.order(build_rows(rows.model.objects.filter(pk__in=page_ids)))
+            # One array parameter, not an IN list of page_size placeholders that psycopg would splice one by one.
+            chosen = rows.model.objects.extra(where=[f"{pk_sql} = ANY(%s)"], params=[page_ids])
+            rows = self.order(build_rows(chosen))
         found = list(rows[: self.page_size + 1])
         more = len(found) > self.page_size
         found = found[: self.page_size]
