@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from incidents.taxonomy import EventType as E
 from incidents.taxonomy import SubEventType as S
@@ -336,10 +337,17 @@ CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|get
 
 
 def triggers(sentence: str) -> list[Trigger]:
+    return list(_triggers(sentence))
+
+
+@lru_cache(maxsize=8192)
+def _triggers(sentence: str) -> tuple[Trigger, ...]:
+    # Cached within one article (extract_article clears it, so a benchmark of repeated articles gains nothing):
+    # extraction asks about the same sentence several times (type, "after" splits, the nearest means).
     found = []
     present = set(_STEM_RE.findall(sentence.lower()))
     if not present:
-        return found
+        return ()
     for pattern, event, sub, rank, stems in LEXICON:
         if present.isdisjoint(stems):
             continue
@@ -351,7 +359,11 @@ def triggers(sentence: str) -> list[Trigger]:
                 continue
             found.append(Trigger(str(event), str(sub), m.start(), m.end(), rank))
     found.sort(key=lambda t: (t.rank, t.start))
-    return found
+    return tuple(found)
+
+
+def forget() -> None:
+    _triggers.cache_clear()
 
 
 def best_trigger(sentence: str) -> Trigger | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import gazetteer_index
 from .dates import DatePhrase, find_dates
-from .events import CAPTION, Trigger, best_trigger, is_realis, triggers
+from .events import CAPTION, Trigger, best_trigger, forget, is_realis, triggers
 from .gazetteer_index import Token, Trie, tokenize
 from .geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
 from .numbers import casualties
@@ -511,6 +511,7 @@ _COUNTRY_CODE = {"Iraq": "IQ", "Syria": "SY"}
 
 def extract_article(*, title: str, text: str, published: dt.date | None) -> Extraction:
     """Finds the places an article names and the incidents it reports."""
+    forget()
     title = (title or "").strip()
     text = text or ""
     full = f"{title}\n\n{text}" if title else text

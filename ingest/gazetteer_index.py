@@ -127,13 +127,23 @@ class ActorEntry:
 _DOUBLE = re.compile(r"(.)\1")
 
 
+_SKELETONS: dict[str, str] = {}
+
+
 def skeleton(word: str) -> str:
     """A spelling-blind form of one name token: Arabic articles as "al", doubled letters single, "ou" as "u", no
     final "h" after a vowel (Shughour / Shughur, Fallujah / Falluja, Maadan / Ma'dan)."""
+    found = _SKELETONS.get(word)
+    if found is not None:
+        return found
     if word in ARTICLES:
-        return "al"
-    word = _DOUBLE.sub(r"\1", word.replace("ou", "u"))
-    return word[:-1] if len(word) > 3 and word.endswith("h") and word[-2] in "aeiou" else word
+        found = "al"
+    else:
+        found = _DOUBLE.sub(r"\1", word.replace("ou", "u"))
+        found = found[:-1] if len(found) > 3 and found.endswith("h") and found[-2] in "aeiou" else found
+    if len(_SKELETONS) < 200_000:
+        _SKELETONS[word] = found
+    return found
 
 
 @dataclass
