@@ -227,10 +227,10 @@ def _pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: 
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?\w+(?:\s+\w+)?\s*$", re.I)
 # "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
 SEPARATE = re.compile(
-    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike)|"
-    r"in (?:response|retaliation)|retaliat\w*)\b",
-    re.I,
+    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
 )
+# "Gunmen attacked checkpoints in response": a reprisal is an event of its own, wherever the sentence says so.
+RESPONSE = re.compile(r"\bin (?:response|retaliation|revenge)\b|\bretaliat(?:ed|ing|ory)\b", re.I)
 
 
 def _event_date(
@@ -668,6 +668,7 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         if (
             previous is not None
             and not SEPARATE.search(sentence[: trigger.end])
+            and not RESPONSE.search(sentence)
             and not new_story
             and not distinct_place
             and not elsewhere

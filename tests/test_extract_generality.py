@@ -236,3 +236,13 @@ def test_it_places_an_unplaced_follow_up_at_the_story_s_place_not_the_headline_s
         ("attack", "Abu Saida"),
         ("mob_violence", "Abu Saida"),
     ]
+
+
+def test_it_keeps_a_reprisal_apart_wherever_the_sentence_says_so(extraction_index):
+    result = extract(
+        "Government forces shelled the Daraa al-Balad district of Daraa on Thursday, killing a woman.\n\n"
+        "Local gunmen attacked several army checkpoints in the western Daraa countryside in response, the "
+        "activists said.",
+        published=dt.date(2021, 7, 30),
+    )
+    assert sorted(i.sub_event_type for i in result.incidents) == ["armed_clash", "shelling_artillery_missile_attack"]
