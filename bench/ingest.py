@@ -23,8 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "atlas_bench_ingest"
-QUEUE = "atlas-bench-ingest"
+# Its own database and queue; the environment may rename them, so that two people can run it side by side.
+DB_NAME = os.environ.get("BENCH_INGEST_DB", "atlas_bench_ingest")
+QUEUE = os.environ.get("BENCH_INGEST_QUEUE", "atlas-bench-ingest")
 
 
 def bench_database_url() -> str:

@@ -440,19 +440,55 @@ def article_create_or_get(
 def article_claim(*, article_id: int, force: bool = False) -> bool:
     """Take an article for processing with one conditional UPDATE, so two workers never process it at once.
 
-    A claim older than the task's hard time limit belongs to a worker that died; it may be taken again.
+    A claim is a lease (ARTICLE_CLAIM_LEASE_SECONDS, the task's hard time limit): one older than that belongs to a
+    worker that died, and may be taken again.
     """
     statuses = [Article.Status.QUEUED, Article.Status.FETCHED]
     if force:
         statuses += [Article.Status.PROCESSED, Article.Status.FAILED]
     now = timezone.now()
-    stale = now - _dt.timedelta(seconds=_settings.CELERY_TASK_TIME_LIMIT)
+    stale = now - _dt.timedelta(seconds=article_claim_lease_seconds())
     claimed = (
         Article.objects.filter(pk=article_id)
         .filter(_Q(status__in=statuses) | _Q(status=Article.Status.PROCESSING, updated_at__lt=stale))
         .update(status=Article.Status.PROCESSING, attempts=_F("attempts") + 1, updated_at=now)
     )
     return claimed == 1
+
+
+def article_claim_lease_seconds() -> float:
+    return float(getattr(_settings, "ARTICLE_CLAIM_LEASE_SECONDS", None) or _settings.CELERY_TASK_TIME_LIMIT)
+
+
+def article_claim_expiry(*, article_id: int) -> _dt.datetime | None:
+    """When another worker's claim on this article lapses, or None if it is not being processed."""
+    claimed_at = (
+        Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return claimed_at + _dt.timedelta(seconds=article_claim_lease_seconds()) if claimed_at else None
+
+
+def article_recover_stale(*, max_attempts: int) -> tuple[list[int], list[int]]:
+    """Articles whose claim lapsed (their worker was killed, or its task hit the hard time limit and was acked):
+    returns (ids put back in the queue, ids marked failed because they were claimed `max_attempts` times already,
+    so that an article that kills its worker does not do so forever). The caller queues the first list."""
+    stale = timezone.now() - _dt.timedelta(seconds=article_claim_lease_seconds())
+    lapsed = Article.objects.filter(status=Article.Status.PROCESSING, updated_at__lt=stale)
+    failed = list(lapsed.filter(attempts__gte=max_attempts).order_by("pk").values_list("pk", flat=True))
+    if failed:
+        Article.objects.filter(pk__in=failed, status=Article.Status.PROCESSING).update(
+            status=Article.Status.FAILED,
+            error=f"Its worker stopped (killed or out of time) on each of {max_attempts} attempts",
+            updated_at=timezone.now(),
+        )
+    requeued = list(lapsed.filter(attempts__lt=max_attempts).order_by("pk").values_list("pk", flat=True))
+    if requeued:
+        Article.objects.filter(pk__in=requeued, status=Article.Status.PROCESSING, updated_at__lt=stale).update(
+            status=Article.Status.QUEUED, updated_at=timezone.now()
+        )
+    return requeued, failed
 
 
 def article_save_text(
@@ -679,6 +715,168 @@ def incident_record_extraction(
     if refresh_search:  # a caller recording many incidents refreshes them in one statement instead
         incident_refresh_search(incident_ids=[incident.pk])
     return incident, created
+
+
+class ArticleIncidentRecorder:
+    """Records every incident one article reports, as `incident_record_extraction` does one by one, with the
+    article's round trips batched: what the known incidents hold is read once by the caller, source and actor links
+    are inserted in one statement each by `finish()` (the link-summary triggers then run once), and the search
+    vectors are refreshed together.
+
+    Known incidents come from the caller locked (`select_for_update`) and annotated with `actor_ids` and
+    `actor_roles` (arrays in one order) and `other_reports` (INCIDENT_OTHER_REPORTS_SQL: the casualty figures of every
+    other article's report). Use inside the transaction that holds the merge locks; call `finish()` before it commits.
+    """
+
+    def __init__(self, *, article: Article, actor_ids: dict[str, int], links: Iterable[IncidentSource] = ()) -> None:
+        self.article = article
+        self.actor_ids = actor_ids
+        self.links = {link.incident_id: link for link in links}  # this article's links, stored and pending
+        self.changed_links: dict[int, IncidentSource] = {}
+        self.new_actor_links: list[IncidentActor] = []
+        self.others: dict[int, dict] = {}  # incident -> casualty figures other articles reported (min/max)
+        self.roles: dict[int, list[tuple[int, int]]] = {}
+        self.touched: list[int] = []  # incidents whose searchable text changed
+
+    def _known(self, incident: Incident) -> None:
+        if incident.pk in self.others:
+            return
+        self.others[incident.pk] = incident.other_reports or {}
+        self.roles[incident.pk] = list(zip(incident.actor_ids or [], incident.actor_roles or [], strict=True))
+
+    def _link_actors(self, incident: Incident, actor_names: list[str]) -> None:
+        existing = self.roles.setdefault(incident.pk, [])
+        linked = {actor_id for actor_id, _ in existing}
+        taken = {role for _, role in existing}
+        for position, name in enumerate(dict.fromkeys(actor_names)):
+            actor_id = self.actor_ids.get(name)
+            if actor_id is None or actor_id in linked:
+                continue
+            role = (IncidentActor.Role.ACTOR1, IncidentActor.Role.ACTOR2)[position] if position < 2 else 3
+            if role in taken and role != IncidentActor.Role.ASSOCIATED:
+                role = IncidentActor.Role.ASSOCIATED
+            self.new_actor_links.append(IncidentActor(incident_id=incident.pk, actor_id=actor_id, role=role))
+            existing.append((actor_id, role))
+            linked.add(actor_id)
+            taken.add(role)
+
+    def record(
+        self, *, incident: Incident | None, values: dict, actor_names: list[str], evidence: str
+    ) -> tuple[Incident, bool]:
+        """One incident read from the article: new (incident=None) or one more report of `incident`, which is a
+        locked known incident or one this recorder returned. Returns (incident, created)."""
+        article = self.article
+        extracted = {k: _json_value(v) for k, v in values.items()}
+        extracted["actors"] = list(actor_names)
+        place: Place | None = values.get("place")
+        if incident is None:
+            incident = Incident(
+                event_type=values["event_type"],
+                sub_event_type=values["sub_event_type"],
+                date=values["date"],
+                date_precision=values.get("date_precision") or Incident.DatePrecision.DAY,
+                place=place,
+                point=place.point if place else None,
+                geo_precision=values.get("geo_precision") or Incident.GeoPrecision.EXACT,
+                country=place.country if place else (values.get("country") or ""),
+                admin1=place.admin1 if place else "",
+                location_name=place.name if place else "",
+                fatalities=values.get("fatalities"),
+                injured=values.get("injured"),
+                missing=values.get("missing"),
+                summary=evidence[:2000],
+            )
+            incident._change_reason = f"extracted from article {article.pk}"
+            incident.save()
+            self.links[incident.pk] = IncidentSource(
+                incident=incident, article=article, evidence=evidence, extracted=extracted
+            )
+            self.others[incident.pk] = {}
+            self.roles[incident.pk] = []
+            self._link_actors(incident, actor_names)
+            self.touched.append(incident.pk)
+            return incident, True
+        self._known(incident)
+        link = self.links.get(incident.pk)
+        if link is None:
+            self.links[incident.pk] = IncidentSource(
+                incident=incident, article=article, evidence=evidence, extracted=extracted
+            )
+            link = self.links[incident.pk]
+            # A copy of the first report (wire stories republished word for word) adds no word to search on.
+            if evidence != incident.summary:
+                self.touched.append(incident.pk)
+        else:
+            folded = _fold_evidence(link.evidence, evidence)
+            merged = dict(link.extracted or {})
+            for field in ("fatalities", "injured", "missing"):
+                old, new = merged.get(field), extracted.get(field)
+                if isinstance(new, int) and (not isinstance(old, int) or new > old):
+                    merged[field] = new
+            if folded != link.evidence or merged != link.extracted:
+                if folded != link.evidence:
+                    self.touched.append(incident.pk)
+                link.evidence, link.extracted = folded, merged
+                if link.pk is not None:
+                    self.changed_links[link.pk] = link
+        if not incident.curator_locked:
+            before = _recorded_values(incident)
+            _casualties_from_reports(incident, self.others[incident.pk], link.extracted or {})
+            geo_rank = _GEO_PRECISION_ORDER.index
+            new_geo = values.get("geo_precision") or Incident.GeoPrecision.EXACT
+            if place is not None and (
+                incident.place_id is None
+                or (new_geo in _GEO_PRECISION_ORDER and geo_rank(new_geo) < geo_rank(incident.geo_precision))
+            ):
+                incident.place, incident.point, incident.geo_precision = place, place.point, new_geo
+                _sync_place_fields(incident, place, move_point=False)
+            new_precision = values.get("date_precision") or "day"
+            if new_precision in _PRECISION_ORDER and _PRECISION_ORDER.index(new_precision) < _PRECISION_ORDER.index(
+                incident.date_precision
+            ):
+                incident.date, incident.date_precision = values["date"], new_precision
+            if _recorded_values(incident) != before:
+                incident._change_reason = f"updated from article {article.pk}"
+                incident.save()
+            self._link_actors(incident, actor_names)
+        return incident, False
+
+    def finish(self) -> None:
+        """Write the links gathered and refresh the search vectors of every incident touched."""
+        new_links = [link for link in self.links.values() if link.pk is None]
+        if new_links:
+            IncidentSource.objects.bulk_create(new_links)
+        if self.changed_links:
+            IncidentSource.objects.bulk_update(list(self.changed_links.values()), ["evidence", "extracted"])
+        if self.new_actor_links:
+            IncidentActor.objects.bulk_create(self.new_actor_links, ignore_conflicts=True)
+        self.changed_links, self.new_actor_links = {}, []
+        incident_refresh_search(incident_ids=list(dict.fromkeys(self.touched)))
+
+
+# Per incident, what every other article's report said of casualties: enough for low / best / high without reading
+# each source (an incident republished by dozens of outlets has dozens). %s is the article being recorded.
+INCIDENT_OTHER_REPORTS_SQL = """(
+    SELECT jsonb_build_object(
+        'low', min((s.extracted->>'fatalities')::bigint) FILTER (WHERE s.extracted->>'fatalities' ~ '^\\d+$'),
+        'high', max((s.extracted->>'fatalities')::bigint) FILTER (WHERE s.extracted->>'fatalities' ~ '^\\d+$'),
+        'injured', max((s.extracted->>'injured')::bigint) FILTER (WHERE s.extracted->>'injured' ~ '^\\d+$'),
+        'missing', max((s.extracted->>'missing')::bigint) FILTER (WHERE s.extracted->>'missing' ~ '^\\d+$'))
+    FROM incidents_incidentsource s WHERE s.incident_id = incidents_incident.id AND s.article_id <> %s)"""
+
+
+def _casualties_from_reports(incident: Incident, others: dict, mine: dict) -> None:
+    """`_casualties_from_sources` from other articles' aggregated figures and this article's own."""
+    fatalities = [v for v in (others.get("low"), others.get("high")) if v is not None]
+    if isinstance(mine.get("fatalities"), int):
+        fatalities.append(mine["fatalities"])
+    best = max(fatalities) if fatalities else None
+    disagree = len(set(fatalities)) > 1
+    incident.fatalities_low = min(fatalities) if disagree else None
+    incident.fatalities, incident.fatalities_high = best, (best if disagree else None)
+    for field in ("injured", "missing"):
+        values = [v for v in (others.get(field), mine.get(field)) if isinstance(v, int)]
+        setattr(incident, field, max(values) if values else None)
 
 
 def incident_record_withdrawal(*, article: Article, incident_ids: Iterable[int]) -> list[int]:

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Polygon
-from django.contrib.gis.measure import D
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q
+from django.db.models import F, JSONField, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from incidents import services
 from incidents.models import Actor, Article, Incident, IncidentActor, IncidentSource, Place
@@ -78,6 +78,122 @@ def types_compatible(a: tuple[str, str], b: tuple[str, str], *, same_place: bool
     return a[0] in _POLITICAL_VIOLENCE and b[0] in _POLITICAL_VIOLENCE and same_place and shared_actors
 
 
+@dataclass
+class Report:
+    """One incident as one article reports it, resolved against the gazetteer and the actor table."""
+
+    event_type: str
+    sub_event_type: str
+    date: dt.date
+    date_precision: str
+    place: Place | None
+    country: str
+    actor_names: list[str]
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        return date_window(self.date, self.date_precision)
+
+    def candidate_filter(self) -> Q:
+        """The incidents that may be this one, as the (point, date) GiST index can answer it: per-precision date
+        bounds and a box around the place (the exact distance is checked by `could_be`)."""
+        lo, hi = self.window
+        days = dt.timedelta
+        dates = (
+            Q(date__range=(lo - days(6), hi + days(6)))
+            | Q(date_precision="month", date__range=(lo - days(31), hi + days(31)))
+            | Q(date_precision="year", date__range=(lo - days(366), hi + days(366)))
+        )
+        if self.place is None:
+            return dates & Q(place__isnull=True, point__isnull=True, country=self.country)
+        x, y = self.place.point.x, self.place.point.y
+        box = Polygon.from_bbox(
+            (x - _LOCK_MARGIN_DEG, y - _LOCK_MARGIN_DEG, x + _LOCK_MARGIN_DEG, y + _LOCK_MARGIN_DEG)
+        )
+        box.srid = 4326
+        return dates & Q(point__bboverlaps=box)
+
+    def could_be(self, incident: Incident) -> bool:
+        """`candidate_filter` and the merge radius, in Python: for incidents already in memory."""
+        lo, hi = self.window
+        slack = {"month": 31, "year": 366}.get(incident.date_precision, 6)
+        if not (lo - dt.timedelta(days=slack) <= incident.date <= hi + dt.timedelta(days=slack)):
+            return False
+        if self.place is None:
+            return incident.place_id is None and incident.point is None and incident.country == self.country
+        if incident.point is None:
+            return False
+        return distance_km(self.place.point, incident.point) <= MERGE_RADIUS_KM
+
+
+def distance_km(a, b) -> float:
+    """Great-circle distance on PostGIS's sphere (ST_DistanceSphere), the measure `distance_lte` uses here."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6370.986 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def candidates_for(
+    reports: list[Report], *, article_id: int = 0, lock: bool = False, limit: int = 200
+) -> list[Incident]:
+    """Every known incident any of these reports may describe, in one query, with what matching and recording
+    (services.ArticleIncidentRecorder, for `article_id`) need from their links. `lock`: the rows are locked for the
+    recording that follows."""
+    if not reports:
+        return []
+    where = Q()
+    for report in reports:
+        where |= report.candidate_filter()
+    actor_links = IncidentActor.objects.filter(incident=OuterRef("pk")).order_by("pk")
+    queryset = Incident.objects.filter(where).annotate(
+        actor_names=ArraySubquery(actor_links.values("actor__name")),
+        umbrella_names=ArraySubquery(actor_links.filter(actor__parent__isnull=False).values("actor__parent__name")),
+        actor_ids=ArraySubquery(actor_links.values("actor_id")),
+        actor_roles=ArraySubquery(actor_links.values("role")),
+        other_reports=RawSQL(services.INCIDENT_OTHER_REPORTS_SQL, [article_id], output_field=JSONField()),
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return [i for i in queryset.order_by()[: limit * len(reports)] if any(r.could_be(i) for r in reports)]
+
+
+def best_candidate(report: Report, candidates: list[Incident], umbrellas: dict[str, str]) -> Incident | None:
+    """The known incident this report most likely describes, or None."""
+    window = report.window
+    ours = set(report.actor_names) | {umbrellas[name] for name in report.actor_names if name in umbrellas}
+    ranked = []
+    for candidate in candidates:
+        if not report.could_be(candidate):
+            continue
+        if not _overlaps(window, date_window(candidate.date, candidate.date_precision)):
+            continue
+        theirs = set(candidate.actor_names) | set(candidate.umbrella_names)
+        shared = bool(ours & theirs)
+        if ours and theirs and not shared:
+            continue
+        same_place = report.place is not None and candidate.place_id == report.place.pk
+        if not types_compatible(
+            (report.event_type, report.sub_event_type),
+            (candidate.event_type, candidate.sub_event_type),
+            same_place=same_place,
+            shared_actors=shared,
+        ):
+            continue
+        distance = candidate.point.distance(report.place.point) if report.place is not None and candidate.point else 0.0
+        ranked.append(
+            (
+                not same_place,
+                candidate.sub_event_type != report.sub_event_type,
+                -len(ours & theirs),
+                distance,
+                abs((candidate.date - report.date).days),
+                candidate.pk,
+                candidate,
+            )
+        )
+    return min(ranked)[-1] if ranked else None
+
+
 def find_candidate(
     *,
     event_type: str,
@@ -89,65 +205,10 @@ def find_candidate(
     actor_names: list[str],
     umbrellas: dict[str, str] | None = None,
 ) -> Incident | None:
-    """The known incident this report most likely describes, or None."""
-    window = date_window(date, date_precision)
-    lo, hi = window
-    # Bounds per candidate precision, so that the (point, date) GiST index, not a year of rows, answers.
-    days = dt.timedelta
-    dates = (
-        Q(date__range=(lo - days(6), hi + days(6)))
-        | Q(date_precision="month", date__range=(lo - days(31), hi + days(31)))
-        | Q(date_precision="year", date__range=(lo - days(366), hi + days(366)))
-    )
-    queryset = Incident.objects.filter(dates)
-    if place is not None:
-        x, y = place.point.x, place.point.y
-        box = Polygon.from_bbox(
-            (x - _LOCK_MARGIN_DEG, y - _LOCK_MARGIN_DEG, x + _LOCK_MARGIN_DEG, y + _LOCK_MARGIN_DEG)
-        )
-        box.srid = 4326
-        queryset = queryset.filter(point__bboverlaps=box, point__distance_lte=(place.point, D(km=MERGE_RADIUS_KM)))
-    else:
-        queryset = queryset.filter(place__isnull=True, point__isnull=True, country=country)
-    actor_links = IncidentActor.objects.filter(incident=OuterRef("pk"))
-    queryset = queryset.annotate(
-        actor_names=ArraySubquery(actor_links.values("actor__name")),
-        umbrella_names=ArraySubquery(actor_links.filter(actor__parent__isnull=False).values("actor__parent__name")),
-    )
-    candidates = list(queryset.order_by()[:200])
-    if not candidates:
-        return None
+    """The known incident this report most likely describes, or None (one report on its own, unlocked)."""
+    report = Report(event_type, sub_event_type, date, date_precision, place, country, actor_names)
     umbrellas = _umbrellas(set(actor_names)) if umbrellas is None else umbrellas
-    ours = set(actor_names) | {umbrellas[name] for name in actor_names if name in umbrellas}
-    ranked = []
-    for candidate in candidates:
-        if not _overlaps(window, date_window(candidate.date, candidate.date_precision)):
-            continue
-        theirs = set(candidate.actor_names) | set(candidate.umbrella_names)
-        shared = bool(ours & theirs)
-        if ours and theirs and not shared:
-            continue
-        same_place = place is not None and candidate.place_id == place.pk
-        if not types_compatible(
-            (event_type, sub_event_type),
-            (candidate.event_type, candidate.sub_event_type),
-            same_place=same_place,
-            shared_actors=shared,
-        ):
-            continue
-        distance = candidate.point.distance(place.point) if place is not None and candidate.point else 0.0
-        ranked.append(
-            (
-                not same_place,
-                candidate.sub_event_type != sub_event_type,
-                -len(ours & theirs),
-                distance,
-                abs((candidate.date - date).days),
-                candidate.pk,
-                candidate,
-            )
-        )
-    return min(ranked)[-1] if ranked else None
+    return best_candidate(report, candidates_for([report]), umbrellas)
 
 
 def _incident_date(found: ExtractedIncident, article: Article) -> tuple[dt.date | None, str]:
@@ -179,72 +240,86 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
     """Record every incident and unresolved place name of one article, and mark the article processed.
 
     Idempotent: running it again for the same article and extraction finds the incidents it created and adds nothing.
+    The round trips are per article, not per incident: one candidate query for all its reports (locked), links
+    written in one statement each (see services.ArticleIncidentRecorder).
     """
     result = MergeResult()
+    if not extraction.incidents and not extraction.unresolved and article.processed_at is None:
+        # Nothing to record, and nothing recorded before (links are written in the transaction that marks the
+        # article processed): no transaction, no locks.
+        services.article_mark_processed(article_id=article.pk)
+        return result
     place_ids = {i.place.place_id for i in extraction.incidents if i.place is not None}
     places = Place.objects.in_bulk(place_ids)
-    named = Actor.objects.filter(name__in={n for i in extraction.incidents for n in i.actors})
-    known = list(named.values_list("name", "parent__name"))
-    known_actors = {name for name, _ in known}
-    umbrellas = {name: parent for name, parent in known if parent}
+    names = {n for i in extraction.incidents for n in i.actors}
+    known = list(Actor.objects.filter(name__in=names).values_list("name", "pk", "parent__name")) if names else []
+    actor_ids = {name: pk for name, pk, _ in known}
+    umbrellas = {name: parent for name, _, parent in known if parent}
+    reports: list[tuple[ExtractedIncident, Report]] = []
+    for found in extraction.incidents:
+        date, precision = _incident_date(found, article)
+        if date is None:
+            result.skipped.append(f"{found.sub_event_type}: no date in the text and no publication date")
+            continue
+        place = places.get(found.place.place_id) if found.place is not None else None
+        if found.place is not None and place is None:
+            result.skipped.append(f"{found.sub_event_type}: place {found.place.place_id} is gone from the gazetteer")
+            continue
+        country = place.country if place else (found.place.country if found.place else "")
+        actor_names = [name for name in found.actors if name in actor_ids]
+        reports.append((found, Report(found.event_type, found.sub_event_type, date, precision, place, country,
+                                      actor_names)))  # fmt: skip
     with transaction.atomic():
-        previous_points = dict(
-            IncidentSource.objects.filter(article=article).values_list("incident_id", "incident__point")
+        previous_links = list(
+            IncidentSource.objects.filter(article=article).annotate(incident_point=F("incident__point"))
         )
-        previous = set(previous_points)
-        points = [(i.place.lon, i.place.lat) if i.place is not None else None for i in extraction.incidents]
-        points += [(p.x, p.y) if p is not None else None for p in previous_points.values()]
+        previous = {link.incident_id for link in previous_links}
+        points = [(r.place.point.x, r.place.point.y) if r.place is not None else None for _, r in reports]
+        points += [
+            (link.incident_point.x, link.incident_point.y) if link.incident_point else None for link in previous_links
+        ]
         keys = merge_lock_keys(points)
         if keys:
             with connection.cursor() as cursor:
+                # No wait for the WAL flush at commit: a database crash can lose the last fraction of a second of
+                # merges, which leaves those articles unprocessed, and ingest reads them again (idempotent).
                 cursor.execute(
-                    "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS sorted",
+                    "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(k) "
+                    "FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS sorted",
                     [keys],
                 )
-        for found in extraction.incidents:
-            date, precision = _incident_date(found, article)
-            if date is None:
-                result.skipped.append(f"{found.sub_event_type}: no date in the text and no publication date")
-                continue
-            place = places.get(found.place.place_id) if found.place is not None else None
-            if found.place is not None and place is None:
-                result.skipped.append(
-                    f"{found.sub_event_type}: place {found.place.place_id} is gone from the gazetteer"
-                )
-                continue
-            actor_names = [name for name in found.actors if name in known_actors]
-            country = place.country if place else (found.place.country if found.place else "")
+        pool = candidates_for([r for _, r in reports], article_id=article.pk, lock=True)
+        recorder = services.ArticleIncidentRecorder(article=article, actor_ids=actor_ids, links=previous_links)
+        for found, report in reports:
             values = {
-                "event_type": found.event_type,
-                "sub_event_type": found.sub_event_type,
-                "date": date,
-                "date_precision": precision,
-                "place": place,
-                "geo_precision": found.geo_precision or ("exact" if place else "country"),
-                "country": country,
+                "event_type": report.event_type,
+                "sub_event_type": report.sub_event_type,
+                "date": report.date,
+                "date_precision": report.date_precision,
+                "place": report.place,
+                "geo_precision": found.geo_precision or ("exact" if report.place else "country"),
+                "country": report.country,
                 "fatalities": found.fatalities,
                 "injured": found.injured,
                 "missing": found.missing,
             }
-            candidate = find_candidate(
-                event_type=found.event_type,
-                sub_event_type=found.sub_event_type,
-                date=date,
-                date_precision=precision,
-                place=place,
-                country=country,
-                actor_names=actor_names,
-                umbrellas=umbrellas,
+            candidate = best_candidate(report, pool, umbrellas)
+            incident, created = recorder.record(
+                incident=candidate, values=values, actor_names=report.actor_names, evidence=found.evidence.strip()
             )
-            incident, created = services.incident_record_extraction(
-                article=article,
-                incident=candidate,
-                values=values,
-                actor_names=actor_names,
-                evidence=found.evidence.strip(),
-                refresh_search=False,
-            )
+            if created:
+                incident.actor_names, incident.umbrella_names = [], []
+                pool.append(incident)
+            if created or not incident.curator_locked:
+                # Later reports in this article match on the actors just linked, as they would after a re-query.
+                incident.actor_names = list(dict.fromkeys([*incident.actor_names, *report.actor_names]))
+                incident.umbrella_names = list(
+                    dict.fromkeys(
+                        [*incident.umbrella_names, *(umbrellas[n] for n in report.actor_names if n in umbrellas)]
+                    )
+                )
             (result.created if created else result.matched).append(incident.pk)
+        recorder.finish()
         for mention in extraction.unresolved:
             if services.unresolved_place_record(article=article, name=mention.name, sentence=mention.sentence):
                 result.unresolved += 1
@@ -252,6 +327,5 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
         withdrawn = previous - set(result.incident_ids)
         if withdrawn:
             result.withdrawn = services.incident_record_withdrawal(article=article, incident_ids=withdrawn)
-        services.incident_refresh_search(incident_ids=result.incident_ids)
         services.article_mark_processed(article_id=article.pk, note="; ".join(result.skipped))
     return result

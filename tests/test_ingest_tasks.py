@@ -230,3 +230,31 @@ def test_adding_the_missing_village_re_reads_the_article_and_moves_its_incident_
     assert (after.place, after.location_name, after.fatalities) == (village, "Qaryat Zuhayr", 4)
     assert Incident.objects.count() == 1  # moved, not duplicated
     assert UnresolvedPlace.objects.get().resolved_place == village
+
+
+def test_a_lapsed_claim_is_queued_again_and_an_article_that_keeps_killing_its_worker_fails(monkeypatch):
+    from ingest import tasks
+
+    lapsed = timezone.now() - dt.timedelta(hours=1)
+    killed_once = ArticleFactory(status="processing", attempts=1)
+    killed_often = ArticleFactory(status="processing", attempts=tasks.MAX_CLAIMS)
+    running = ArticleFactory(status="processing", attempts=1)
+    Article.objects.filter(pk__in=[killed_once.pk, killed_often.pk]).update(updated_at=lapsed)
+    queued = []
+    monkeypatch.setattr(tasks.process_article, "delay", lambda article_id: queued.append(article_id))
+
+    assert tasks.recover_stale_articles() == {"requeued": 1, "failed": 1}
+    assert queued == [killed_once.pk]
+    statuses = dict(Article.objects.values_list("pk", "status"))
+    assert statuses == {killed_once.pk: "queued", killed_often.pk: "failed", running.pk: "processing"}
+    assert "stopped" in Article.objects.get(pk=killed_often.pk).error
+    assert tasks.recover_stale_articles() == {"requeued": 0, "failed": 0}
+
+
+def test_the_claim_expiry_tells_a_redelivered_task_how_long_to_wait(settings):
+    settings.ARTICLE_CLAIM_LEASE_SECONDS = 30
+    article = ArticleFactory(status="queued")
+    assert services.article_claim_expiry(article_id=article.pk) is None
+    assert services.article_claim(article_id=article.pk)
+    remaining = (services.article_claim_expiry(article_id=article.pk) - timezone.now()).total_seconds()
+    assert 25 < remaining <= 30
