@@ -69,7 +69,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"\b(?:air ?strikes?|air raids?|aerial (?:bombardment|attacks?|strikes?)|drone (?:strikes?|attacks?)|"
             r"(?:armed |explosive[- ]laden |suicide |turkish |iranian |israeli |us |u\.s\. )?drones? (?:and \w+ )?"
             r"(?:hit|struck|targeted|attacked|strike|equipped|pounded|bombed|raided)|"
-            r"(?:aircraft|planes?|jets?|helicopters?|f-16s?) (?:struck|hit|bombed|targeted|pounded|raided)|"
+            r"(?:aircraft|planes?|jets?|helicopters?|f-16s?) (?:struck|hit|bombed|targeted|pounded|raided|dropped)|"
+            r"barrel bombs?|"
             r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded)\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
@@ -320,7 +321,9 @@ IRREALIS = _p(
 HABITUAL = _p(
     r"\b(?:have long|has long|regularly|repeatedly|routinely|typically|usually|often|continue to|continues to|"
     r"attacks (?:on|against) [\w .-]{0,40} continue|responsible for|claimed responsibility for (?:more than|over) \d|"
-    r"more than [\d,]+ attacks|over [\d,]+ attacks|numerous|series of|wave of|peaked|increased)\b"
+    r"more than [\d,]+ attacks|over [\d,]+ attacks|numerous|series of|wave of|peaked|increased|"
+    r"(?:have|has) (?:\w+ )?(?:pounded|shelled|bombed|attacked|targeted|struck) [^.;]{0,60}\bfor "
+    r"(?:two|three|four|several|\d+) (?:days|weeks|months|years))\b"
 )
 # Verbs that tell that something did happen, outweighing a modal elsewhere in the sentence.
 REALIS = _p(

@@ -302,8 +302,8 @@ def _later_event(sentence: str, trigger: Trigger) -> tuple[Trigger, Trigger, int
     m = _AFTER.search(sentence)
     if m is None:
         return None
-    found = [t for t in triggers(sentence) if t.rank <= 10]
-    before = [t for t in found if t.end <= m.start()]
+    # "Police arrested 30 people after protesters set fire to a party office": the arrest follows the riot.
+    before = [t for t in triggers(sentence) if t.end <= m.start() and (t.rank <= 10 or t.sub_event_type == "arrests")]
     # "The clashes erupted on Sunday after the SDF detained their commander": the arrest is an event of its own.
     after = [t for t in triggers(sentence) if t.start >= m.end() and (t.rank <= 10 or t.sub_event_type == "arrests")]
     if not before or not after:

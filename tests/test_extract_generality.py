@@ -246,3 +246,20 @@ def test_it_keeps_a_reprisal_apart_wherever_the_sentence_says_so(extraction_inde
         published=dt.date(2021, 7, 30),
     )
     assert sorted(i.sub_event_type for i in result.incidents) == ["armed_clash", "shelling_artillery_missile_attack"]
+
+
+def test_it_reads_barrel_bombs_as_air_strikes_and_a_campaign_of_weeks_as_no_one_event(extraction_index):
+    result = extract(
+        "Government helicopters dropped barrel bombs on the village of Kafr Nabl on Saturday, killing six "
+        "civilians.\n\nRussian and Syrian warplanes have pounded the south of the province for two weeks.",
+        published=dt.date(2019, 5, 12),
+    )
+    assert [(i.sub_event_type, i.fatalities) for i in result.incidents] == [("air_drone_strike", 6)]
+
+
+def test_it_makes_an_arrest_after_a_riot_an_event_of_its_own(extraction_index):
+    result = extract(
+        "Police arrested 30 people after protesters set fire to the headquarters of a party in Najaf on Friday.",
+        published=dt.date(2020, 2, 8),
+    )
+    assert sorted(i.sub_event_type for i in result.incidents) == ["arrests", "violent_demonstration"]
