@@ -1,6 +1,9 @@
 """End to end through a real Celery worker process: a feed on a local HTTP server is polled and becomes incidents."""
 
+import contextlib
+import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,34 +47,60 @@ def database_url() -> str:
     return f"postgis://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class Worker:
+    """A real worker process on this run's queue and Redis, against the test database, in its own process group
+    (so that a test can SIGKILL it whole, pool processes and all)."""
+
+    def __init__(self, **env: str) -> None:
+        queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DB_CONN_MAX_AGE": "0", **env}
+        self.log = open(f"/tmp/atlas-test-worker-{uuid.uuid4().hex[:8]}.log", "w+")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2", "-Q", queue,
+             "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while "ready." not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"the worker did not start:\n{self.output()[-3000:]}")
+            time.sleep(0.2)
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text()
+
+    def kill(self) -> None:
+        """SIGKILL to the worker and its pool processes at once: no chance to ack, requeue or clean up."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # pool processes left behind
+        self.log.close()
+        os.unlink(self.log.name)
+
+
+def purge_queue() -> None:
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)  # tasks a crashed earlier run left
+
+
 @pytest.fixture
 def worker(transactional_db):
-    """A real worker on this run's queue and Redis, against the test database; stopped at the end."""
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)  # tasks a crashed earlier run left behind
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DB_CONN_MAX_AGE": "0"}
-    log = open(f"/tmp/atlas-test-worker-{uuid.uuid4().hex[:8]}.log", "w+")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2", "-Q", queue,
-         "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while "ready." not in Path(log.name).read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the worker did not start:\n{Path(log.name).read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
-    os.unlink(log.name)
+    """A real worker; stopped at the end."""
+    purge_queue()
+    started = Worker()
+    yield started.process
+    started.stop()
 
 
 def wait_for(condition, timeout=60.0, what="the worker"):
@@ -198,3 +227,108 @@ def test_demo_ingest_runs_the_seeds_through_the_worker_and_a_second_run_adds_not
     call_command("demo_ingest", timeout=120, stdout=out, stderr=StringIO())
     assert "0 new demo articles; 0 queued" in out.getvalue()
     assert (Article.objects.count(), Incident.objects.count(), IncidentSource.objects.count()) == counts
+
+
+# A short hard time limit, so the claim lease (the time limit) and Redis' visibility timeout (twice it) lapse in
+# seconds rather than minutes.
+FAST_LEASE = {"CELERY_TASK_TIME_LIMIT": "6", "CELERY_TASK_SOFT_TIME_LIMIT": "5"}
+VISIBILITY_TIMEOUT = 12
+
+
+def tarmiya_page() -> str:
+    return (
+        "<html><head><title>Militants attack PMF base in Tarmiya</title></head><body><article>"
+        "<h1>Militants attack PMF base in Tarmiya</h1><p>Islamic State militants attacked a base of the Popular "
+        "Mobilization Forces in Tarmiya, north of Baghdad, on Friday night, killing three fighters, security officials "
+        "said.</p><p>The attackers fled towards the orchards along the Tigris, the officials added.</p>"
+        "</article></body></html>"
+    )
+
+
+def tarmiya_and_baghdad():
+    call_command("load_actors", verbosity=0)
+    PlaceFactory(name="Aţ Ţārmīyah", ascii_name="At Tarmiyah", alternate_names=["Tarmiya", "Tarmiyah"],
+                 admin1="Baghdad", point=Point(44.39583, 33.67444, srid=4326))  # fmt: skip
+    PlaceFactory(name="Baghdad", admin1="Baghdad", feature_code="PPLC", population=7216000,
+                 point=Point(44.40088, 33.34058, srid=4326))  # fmt: skip
+
+
+def test_an_article_whose_worker_is_killed_mid_task_is_redelivered_to_a_new_worker_and_recorded_once(
+    transactional_db,
+):
+    from incidents import services
+
+    tarmiya_and_baghdad()
+    purge_queue()
+    with LocalServer() as server:
+        # A slow page holds the task in its fetch long enough to kill the worker there, with the claim taken.
+        url = server.add("/tarmiya", tarmiya_page(), delay=4)
+        article, _ = services.article_create_or_get(url=url, published=dt.datetime(2021, 8, 22, tzinfo=dt.UTC))
+        first = Worker(**FAST_LEASE)
+        try:
+            celery_app.send_task("ingest.tasks.process_article", args=[article.pk])
+            wait_for(lambda: Article.objects.get(pk=article.pk).status == "processing", timeout=30, what="the claim")
+            killed_at = time.monotonic()
+            first.kill()
+        finally:
+            first.stop()
+        article.refresh_from_db()
+        assert (article.status, article.attempts, Incident.objects.count()) == ("processing", 1, 0)
+
+        # The delivery was never acked: once Redis' visibility timeout has passed, a new worker takes it back at
+        # start-up, and finds the dead worker's claim lapsed (its lease is the task's time limit).
+        server.add("/tarmiya", tarmiya_page())
+        time.sleep(max(0.0, killed_at + VISIBILITY_TIMEOUT + 1 - time.monotonic()))
+        second = Worker(**FAST_LEASE)
+        try:
+            wait_for(lambda: Article.objects.get(pk=article.pk).status == "processed", timeout=60, what="redelivery")
+            article.refresh_from_db()
+            assert article.attempts == 2 and len(server.hits("/tarmiya")) == 2
+            incident = Incident.objects.get()
+            assert (incident.location_name, incident.fatalities, incident.source_links.count()) == ("Aţ Ţārmīyah", 3, 1)
+            # A late duplicate delivery (the same message restored twice) changes nothing.
+            celery_app.send_task("ingest.tasks.process_article", args=[article.pk]).get(timeout=30)
+            assert (Incident.objects.count(), IncidentSource.objects.count()) == (1, 1)
+        finally:
+            second.stop()
+
+
+def test_a_redelivery_that_finds_a_live_claim_waits_for_its_lease_instead_of_dropping_the_article(transactional_db):
+    from incidents import services
+
+    tarmiya_and_baghdad()
+    purge_queue()
+    with LocalServer() as server:
+        url = server.add("/tarmiya", tarmiya_page())
+        article, _ = services.article_create_or_get(url=url, published=dt.datetime(2021, 8, 22, tzinfo=dt.UTC))
+        # A worker claimed it a moment ago and died: its claim is still live when the message comes back.
+        assert services.article_claim(article_id=article.pk)
+        claimed_at = time.monotonic()
+        worker = Worker(**FAST_LEASE)
+        try:
+            celery_app.send_task("ingest.tasks.process_article", args=[article.pk])
+            wait_for(lambda: Article.objects.get(pk=article.pk).status == "processed", timeout=60, what="the retry")
+            assert time.monotonic() - claimed_at >= 5  # it waited for the lease, it did not steal the claim
+            assert (Incident.objects.count(), IncidentSource.objects.count()) == (1, 1)
+        finally:
+            worker.stop()
+
+
+def test_polling_a_feed_without_validators_twice_stores_and_records_its_entries_once(worker):
+    tarmiya_and_baghdad()
+    with LocalServer() as server:
+        items = [
+            {"title": "Militants attack PMF base in Tarmiya", "link": server.add("/tarmiya", tarmiya_page()),
+             "date": "Sun, 22 Aug 2021 07:00:00 +0000", "summary": "Teaser."},
+        ]  # fmt: skip
+        source = SourceFactory(url=server.add("/feed.xml", rss(items), content_type="application/rss+xml"))
+        poll_source.delay(source.pk, force=True).get(timeout=30)
+        wait_for(lambda: Article.objects.count() == 1 and all_done())
+        counts = (Article.objects.count(), Incident.objects.count(), IncidentSource.objects.count())
+        assert counts == (1, 1, 1)
+        # No ETag or Last-Modified: the second poll reads the whole feed again, and its entry is known by its URL.
+        Source.objects.filter(pk=source.pk).update(last_polled_at=None)
+        poll_source.delay(source.pk).get(timeout=30)
+        time.sleep(1)
+        assert len(server.hits("/feed.xml")) == 2 and len(server.hits("/tarmiya")) == 1
+        assert (Article.objects.count(), Incident.objects.count(), IncidentSource.objects.count()) == counts
