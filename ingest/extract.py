@@ -578,7 +578,8 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
             continue
         # "X came a day after Y" dates Y, not X; "X, two days after Y" is split into two events below.
         dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start < trigger.start]
-        if _later_event(sentence, trigger) is not None:
+        later = _later_event(sentence, trigger)
+        if later is not None:
             dates = [d for d in dates if d.shift is None]
         # "the bodies of four men who had been kidnapped last month": an earlier deed's date, told in passing.
         dates = [
@@ -590,7 +591,6 @@ def extract_article(*, title: str, text: str, published: dt.date | None) -> Extr
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
             continue
         s_mentions = [m for m in located if s_start <= m.start < s_end and id(m) not in datelines]
-        later = _later_event(sentence, trigger)
         if later is not None:
             # "The base came under attack on Monday, two days after a Marine was killed in a rocket attack": two
             # events, each with its own clause, places and toll.
