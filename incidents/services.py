@@ -1069,5 +1069,8 @@ def incident_stats_compact() -> int:
         if moved and not connection.in_atomic_block:
             # The folded deltas are dead rows that every timeline request would still scan (a 200 MB empty delta
             # table cost 150 ms a request at 1M incidents) until a vacuum, and autovacuum may be off or late.
-            cursor.execute("VACUUM (ANALYZE) incidents_daily_stat_delta, incidents_daily_stat, incidents_monthly_stat")
+            cursor.execute(
+                "VACUUM (ANALYZE) incidents_daily_stat_delta, incidents_daily_stat, incidents_monthly_stat, "
+                "incidents_cluster_stat_delta, incidents_cluster_stat"
+            )
         return moved
