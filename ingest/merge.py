@@ -152,6 +152,11 @@ def candidates_for(
         actor_roles=ArraySubquery(actor_links.values("role")),
         other_reports=RawSQL(services.INCIDENT_OTHER_REPORTS_SQL, [article_id], output_field=JSONField()),
     )
+    # Not read here and never saved from here: the search vector (a parse of every source's evidence) and the
+    # link summaries that triggers keep.
+    queryset = queryset.defer(
+        "search_vector", "actors_json", "actor1_names", "actor2_names", "n_sources", "outlet_names"
+    )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return [i for i in queryset.order_by()[: limit * len(reports)] if any(r.could_be(i) for r in reports)]

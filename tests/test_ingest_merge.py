@@ -238,3 +238,34 @@ def test_two_workers_reporting_one_new_incident_at_the_same_moment_create_it_onc
         thread.join()
     assert errors == []
     assert Incident.objects.count() == 1 and IncidentSource.objects.count() == 2
+
+
+def test_every_report_is_searchable_and_the_grown_vector_holds_what_a_full_rebuild_does(kirkuk):
+    from django.contrib.postgres.search import SearchQuery
+    from django.db import connection
+
+    from incidents.services import incident_refresh_search
+
+    first = merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, evidence="Gunmen stormed a checkpoint.")]),
+    ).created[0]
+    merge_extraction(
+        article=ArticleFactory(), extraction=Extraction(incidents=[report(kirkuk, evidence="Mortars hit.")])
+    )
+    merge_extraction(
+        article=ArticleFactory(),
+        extraction=Extraction(incidents=[report(kirkuk, evidence="Gunmen stormed a checkpoint.")]),
+    )
+    for words in ("gunmen checkpoint", "mortars"):
+        assert list(Incident.objects.filter(search_vector=SearchQuery(words)).values_list("pk", flat=True)) == [first]
+
+    def lexemes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT array_agg(l ORDER BY l) FROM unnest((SELECT search_vector FROM incidents_incident "
+                           "WHERE id = %s)) AS u(l, p, w)", [first])  # fmt: skip
+            return cursor.fetchone()[0]
+
+    grown = lexemes()
+    incident_refresh_search(incident_ids=[first])
+    assert grown == lexemes() and "mortar" in grown
