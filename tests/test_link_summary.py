@@ -70,18 +70,18 @@ def test_removing_a_link_updates_the_summary():
 
 def test_renaming_an_actor_an_outlet_or_moving_an_article_updates_the_incidents_that_name_them():
     incident = IncidentFactory()
-    actor = ActorFactory(name="ISIL")
+    actor = ActorFactory(name="Brigade of the Test")  # not a seeded actor: those may be loaded
     IncidentActor.objects.create(incident=incident, actor=actor, role=1)
     source = SourceFactory(name="Rudaw")
     article = ArticleFactory(source=source)
     IncidentSourceFactory(incident=incident, article=article)
 
-    actor.name = "Islamic State"
+    actor.name = "Test Brigade"
     actor.save()
     source.name = "Rudaw Media Network"
     source.save()
-    assert summary(incident)[1] == "Islamic State"
-    assert summary(incident)[0][0]["name"] == "Islamic State"
+    assert summary(incident)[1] == "Test Brigade"
+    assert summary(incident)[0][0]["name"] == "Test Brigade"
     assert summary(incident)[4] == "Rudaw Media Network"
 
     article.source = SourceFactory(name="Kurdistan 24")
