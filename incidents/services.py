@@ -628,6 +628,30 @@ _PRECISION_ORDER = ["day", "week", "month", "year"]
 _GEO_PRECISION_ORDER = ["exact", "near", "admin", "country"]
 
 
+def _incident_from_extraction(*, values: dict, evidence: str, article: Article) -> Incident:
+    """Saves a new incident from one article's extracted values (see incident_record_extraction)."""
+    place: Place | None = values.get("place")
+    incident = Incident(
+        event_type=values["event_type"],
+        sub_event_type=values["sub_event_type"],
+        date=values["date"],
+        date_precision=values.get("date_precision") or Incident.DatePrecision.DAY,
+        place=place,
+        point=place.point if place else None,
+        geo_precision=values.get("geo_precision") or Incident.GeoPrecision.EXACT,
+        country=place.country if place else (values.get("country") or ""),
+        admin1=place.admin1 if place else "",
+        location_name=place.name if place else "",
+        fatalities=values.get("fatalities"),
+        injured=values.get("injured"),
+        missing=values.get("missing"),
+        summary=evidence[:2000],
+    )
+    incident._change_reason = f"extracted from article {article.pk}"
+    incident.save()
+    return incident
+
+
 def incident_record_extraction(
     *,
     article: Article,
@@ -650,24 +674,7 @@ def incident_record_extraction(
     place: Place | None = values.get("place")
     created = incident is None
     if incident is None:
-        incident = Incident(
-            event_type=values["event_type"],
-            sub_event_type=values["sub_event_type"],
-            date=values["date"],
-            date_precision=values.get("date_precision") or Incident.DatePrecision.DAY,
-            place=place,
-            point=place.point if place else None,
-            geo_precision=values.get("geo_precision") or Incident.GeoPrecision.EXACT,
-            country=place.country if place else (values.get("country") or ""),
-            admin1=place.admin1 if place else "",
-            location_name=place.name if place else "",
-            fatalities=values.get("fatalities"),
-            injured=values.get("injured"),
-            missing=values.get("missing"),
-            summary=evidence[:2000],
-        )
-        incident._change_reason = f"extracted from article {article.pk}"
-        incident.save()
+        incident = _incident_from_extraction(values=values, evidence=evidence, article=article)
     else:
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if created:
@@ -771,24 +778,7 @@ class ArticleIncidentRecorder:
         extracted["actors"] = list(actor_names)
         place: Place | None = values.get("place")
         if incident is None:
-            incident = Incident(
-                event_type=values["event_type"],
-                sub_event_type=values["sub_event_type"],
-                date=values["date"],
-                date_precision=values.get("date_precision") or Incident.DatePrecision.DAY,
-                place=place,
-                point=place.point if place else None,
-                geo_precision=values.get("geo_precision") or Incident.GeoPrecision.EXACT,
-                country=place.country if place else (values.get("country") or ""),
-                admin1=place.admin1 if place else "",
-                location_name=place.name if place else "",
-                fatalities=values.get("fatalities"),
-                injured=values.get("injured"),
-                missing=values.get("missing"),
-                summary=evidence[:2000],
-            )
-            incident._change_reason = f"extracted from article {article.pk}"
-            incident.save()
+            incident = _incident_from_extraction(values=values, evidence=evidence, article=article)
             self.links[incident.pk] = IncidentSource(
                 incident=incident, article=article, evidence=evidence, extracted=extracted
             )
