@@ -596,28 +596,6 @@ def _casualties_from_sources(incident: Incident) -> None:
         setattr(incident, field, max(values) if values else None)
 
 
-def _link_actors(incident: Incident, actor_names: list[str], *, new: bool = False) -> None:
-    """Actor 1 and actor 2 in the order extraction named them, the rest associated; never a role twice."""
-    if not actor_names:
-        return
-    actors = {a.name: a.pk for a in Actor.objects.filter(name__in=actor_names).only("pk", "name")}
-    existing = [] if new else list(IncidentActor.objects.filter(incident=incident).values_list("actor_id", "role"))
-    linked = {actor_id for actor_id, _ in existing}
-    taken = {role for _, role in existing}
-    links = []
-    for position, name in enumerate(dict.fromkeys(actor_names)):
-        actor_id = actors.get(name)
-        if actor_id is None or actor_id in linked:
-            continue
-        role = (IncidentActor.Role.ACTOR1, IncidentActor.Role.ACTOR2)[position] if position < 2 else 3
-        if role in taken and role != IncidentActor.Role.ASSOCIATED:
-            role = IncidentActor.Role.ASSOCIATED
-        links.append(IncidentActor(incident=incident, actor_id=actor_id, role=role))
-        linked.add(actor_id)
-        taken.add(role)
-    IncidentActor.objects.bulk_create(links, ignore_conflicts=True)
-
-
 def _recorded_values(incident: Incident) -> tuple:
     fields = ("fatalities_low", "fatalities", "fatalities_high", "injured", "missing", "place_id", "geo_precision",
               "date", "date_precision")  # fmt: skip
@@ -629,7 +607,7 @@ _GEO_PRECISION_ORDER = ["exact", "near", "admin", "country"]
 
 
 def _incident_from_extraction(*, values: dict, evidence: str, article: Article) -> Incident:
-    """Saves a new incident from one article's extracted values (see incident_record_extraction)."""
+    """Saves a new incident from one article's extracted values (see ArticleIncidentRecorder.record)."""
     place: Place | None = values.get("place")
     incident = Incident(
         event_type=values["event_type"],
@@ -652,83 +630,16 @@ def _incident_from_extraction(*, values: dict, evidence: str, article: Article) 
     return incident
 
 
-def incident_record_extraction(
-    *,
-    article: Article,
-    incident: Incident | None,
-    values: dict,
-    actor_names: list[str],
-    evidence: str,
-    refresh_search: bool = True,
-) -> tuple[Incident, bool]:
-    """Record one incident read from an article: a new incident (incident=None) or one more report of `incident`.
-
-    `values` holds event_type, sub_event_type, date, date_precision, place (a Place or None), geo_precision,
-    country, fatalities, injured, missing. A report of a known incident adds a source link (evidence folded when
-    the article states it twice); unless a curator locked the incident, its casualty range is recomputed from every
-    source, a missing place or a coarser date is filled in, and new actors are linked. Idempotent per article.
-    Returns (incident, created). Call inside a transaction that also serialises the candidate search.
-    """
-    extracted = {k: _json_value(v) for k, v in values.items()}
-    extracted["actors"] = list(actor_names)
-    place: Place | None = values.get("place")
-    created = incident is None
-    if incident is None:
-        incident = _incident_from_extraction(values=values, evidence=evidence, article=article)
-    else:
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if created:
-        IncidentSource.objects.create(incident=incident, article=article, evidence=evidence, extracted=extracted)
-        _link_actors(incident, actor_names, new=True)
-        if refresh_search:
-            incident_refresh_search(incident_ids=[incident.pk])
-        return incident, True
-    # No get_or_create: its savepoint costs two round trips, and the caller serialises merges anyway.
-    link = IncidentSource.objects.filter(incident=incident, article=article).first()
-    if link is None:
-        IncidentSource.objects.create(incident=incident, article=article, evidence=evidence, extracted=extracted)
-    else:
-        folded = _fold_evidence(link.evidence, evidence)
-        merged = dict(link.extracted or {})
-        for field in ("fatalities", "injured", "missing"):
-            old, new = merged.get(field), extracted.get(field)
-            if isinstance(new, int) and (not isinstance(old, int) or new > old):
-                merged[field] = new
-        if folded != link.evidence or merged != link.extracted:
-            link.evidence, link.extracted = folded, merged
-            link.save(update_fields=["evidence", "extracted"])
-    if not incident.curator_locked:
-        before = _recorded_values(incident)
-        _casualties_from_sources(incident)
-        # A sharper place wins: "the village of X" over "south of Kirkuk", a town over its province.
-        geo_rank = _GEO_PRECISION_ORDER.index
-        new_geo = values.get("geo_precision") or Incident.GeoPrecision.EXACT
-        if place is not None and (
-            incident.place_id is None
-            or (new_geo in _GEO_PRECISION_ORDER and geo_rank(new_geo) < geo_rank(incident.geo_precision))
-        ):
-            incident.place, incident.point, incident.geo_precision = place, place.point, new_geo
-            _sync_place_fields(incident, place, move_point=False)
-        new_precision = values.get("date_precision") or "day"
-        if new_precision in _PRECISION_ORDER and _PRECISION_ORDER.index(new_precision) < _PRECISION_ORDER.index(
-            incident.date_precision
-        ):
-            incident.date, incident.date_precision = values["date"], new_precision
-        after = _recorded_values(incident)
-        if after != before:
-            incident._change_reason = f"updated from article {article.pk}"
-            incident.save()
-        _link_actors(incident, actor_names)
-    if refresh_search:  # a caller recording many incidents refreshes them in one statement instead
-        incident_refresh_search(incident_ids=[incident.pk])
-    return incident, created
-
-
 class ArticleIncidentRecorder:
-    """Records every incident one article reports, as `incident_record_extraction` does one by one, with the
-    article's round trips batched: what the known incidents hold is read once by the caller, source and actor links
-    are inserted in one statement each by `finish()` (the link-summary triggers then run once), and the search
-    vectors are refreshed together.
+    """Records every incident one article reports, with the article's round trips batched: what the known incidents
+    hold is read once by the caller, source and actor links are inserted in one statement each by `finish()` (the
+    link-summary triggers then run once), and the search vectors are refreshed together.
+
+    `record()` takes values with event_type, sub_event_type, date, date_precision, place (a Place or None),
+    geo_precision, country, fatalities, injured, missing. A report of a known incident adds a source link (evidence
+    folded when the article states it twice); unless a curator locked the incident, its casualty range is recomputed
+    from every report, a missing place or a coarser date is sharpened, and new actors are linked. Idempotent per
+    article.
 
     Known incidents come from the caller locked (`select_for_update`) and annotated with `actor_ids` and
     `actor_roles` (arrays in one order) and `other_reports` (INCIDENT_OTHER_REPORTS_SQL: the casualty figures of every
@@ -813,6 +724,7 @@ class ArticleIncidentRecorder:
         if not incident.curator_locked:
             before = _recorded_values(incident)
             _casualties_from_reports(incident, self.others[incident.pk], link.extracted or {})
+            # A sharper place wins: "the village of X" over "south of Kirkuk", a town over its province.
             geo_rank = _GEO_PRECISION_ORDER.index
             new_geo = values.get("geo_precision") or Incident.GeoPrecision.EXACT
             if place is not None and (
