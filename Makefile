@@ -19,7 +19,7 @@ RUN := var/run
 help:
 	@echo "make demo   install, migrate, load the gazetteer, ingest the samples, serve http://127.0.0.1:8000/"
 	@echo "make test   lint and the whole test suite against the real PostGIS and Redis"
-	@echo "make bench  benchmarks (N=1000000 incidents by default)"
+	@echo "make bench  benchmarks (N=1000000 incidents by default; ONLY=list,cursor,... picks sections)"
 
 install: apt venv
 
@@ -104,4 +104,4 @@ test: install db lint
 N ?= 1000000
 bench: install db
 	$(PY) manage.py migrate --noinput
-	$(PY) -m bench.run --n $(N)
+	$(PY) -m bench.run --n $(N) $(if $(ONLY),--only $(ONLY))

@@ -3,8 +3,10 @@
     python -m bench.run --n 1000000 [--only list,tiles,timeline,cursor,csv,extraction,ingest,browser] [--repeat 30]
 
 Every figure is server time in-process (Django test client, no network): median and p95 over repeated requests,
-next to the stock approach the technique replaces and the ratio. Writes bench/results.md with the machine described.
-The database is `atlas_bench` on the server of DATABASE_URL (BENCH_DATABASE_URL overrides); never incident_atlas.
+next to the stock approach the technique replaces and the ratio. Writes bench/results.md (bench/results-10m.md for
+--n 10000000, and so on) with the machine described. The database is `atlas_bench` for 1M and `atlas_bench_10m`
+etc. for other sizes, on the server of DATABASE_URL, so each size is filled once and kept (BENCH_DATABASE_URL
+overrides); never incident_atlas.
 """
 
 from __future__ import annotations
@@ -33,17 +35,34 @@ PROVINCE_BBOX = (42.5, 32.8, 44.5, 34.0)
 EXTERNAL_TIMEOUT = int(os.environ.get("BENCH_EXTERNAL_TIMEOUT", "600"))
 
 
-def bench_database_url() -> str:
+DEFAULT_N = 1_000_000
+
+
+def size_label(n: int) -> str:
+    """1000000 -> "1m", 10000000 -> "10m", 250000 -> "250k": database and results file names per size."""
+    for unit, scale in (("m", 1_000_000), ("k", 1_000)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale}{unit}"
+    return str(n)
+
+
+def bench_database_url(n: int = DEFAULT_N) -> str:
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
     base = urlsplit(os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/incident_atlas"))
-    return urlunsplit((base.scheme, base.netloc, "/atlas_bench", "", ""))
+    name = "atlas_bench" if n == DEFAULT_N else f"atlas_bench_{size_label(n)}"
+    return urlunsplit((base.scheme, base.netloc, f"/{name}", "", ""))
 
 
-def configure_environment() -> None:
+def results_path(n: int) -> Path:
+    return RESULTS if n == DEFAULT_N else RESULTS.with_name(f"results-{size_label(n)}.md")
+
+
+def configure_environment(n: int = DEFAULT_N) -> None:
     """Point Django at the bench database and a cache prefix of its own, before settings are read."""
-    os.environ["DATABASE_URL"] = bench_database_url()
-    os.environ.setdefault("CACHE_KEY_PREFIX", "atlas-bench")
+    # Exported, so that the subprocesses (CSV export, runserver) measure the same database.
+    os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"] = bench_database_url(n)
+    os.environ.setdefault("CACHE_KEY_PREFIX", f"atlas-bench-{size_label(n)}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
@@ -55,7 +74,7 @@ def configure_environment() -> None:
 def ensure_database() -> None:
     import psycopg
 
-    url = urlsplit(bench_database_url())
+    url = urlsplit(os.environ["BENCH_DATABASE_URL"])
     name = url.path.lstrip("/")
     if name == "incident_atlas":
         sys.exit("refusing to fill incident_atlas with synthetic data; set BENCH_DATABASE_URL")
@@ -563,7 +582,7 @@ def render(figures: list[Figure], info: dict, n: int) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1_000_000, help="synthetic incidents in the bench database")
+    parser.add_argument("--n", type=int, default=DEFAULT_N, help="synthetic incidents in the bench database")
     parser.add_argument("--only", default="", help=f"comma-separated sections: {','.join(SECTIONS)}")
     parser.add_argument("--repeat", type=int, default=30, help="requests per figure")
     parser.add_argument("--seed", type=int, default=0)
@@ -571,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--csv-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    configure_environment()
+    configure_environment(args.n)
     if args.csv_child:
         csv_child()
         return
@@ -618,8 +637,9 @@ def main(argv: list[str] | None = None) -> None:
     text = render(figures, info, args.n)
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        out = results_path(args.n)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
