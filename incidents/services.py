@@ -979,7 +979,7 @@ def place_upsert_many(*, records: Iterable, batch_size: int = 1000, progress: bo
 
 
 def incident_stats_compact() -> int:
-    """Fold the timeline summary's pending deltas into the daily and monthly tables; returns the cells folded.
+    """Fold the timeline and cluster summaries' pending deltas into their tables; returns the cells folded.
 
     Safe to run at any time and concurrently: each delta row is deleted by exactly one run. Readers add pending
     deltas themselves, so this only keeps the delta table (read by every timeline request) small.
@@ -994,6 +994,6 @@ def incident_stats_compact() -> int:
             # table cost 150 ms a request at 1M incidents) until a vacuum, and autovacuum may be off or late.
             cursor.execute(
                 "VACUUM (ANALYZE) incidents_daily_stat_delta, incidents_daily_stat, incidents_monthly_stat, "
-                "incidents_cluster_stat_delta, incidents_cluster_stat"
+                "incidents_monthly_country_stat, incidents_cluster_stat_delta, incidents_cluster_stat"
             )
         return moved
