@@ -1,11 +1,14 @@
 """End-to-end ingest throughput through a real Celery worker: feed poll -> page fetch -> text -> extract -> merge.
 
-    python -m bench.ingest [--n 400] [--concurrency 2]
+    python -m bench.ingest [--n 400] [--concurrency 2] [--template atlas_bench]
 
 Serves a feed of N teaser items and their N article pages (the seed articles, each copy published on another day)
 from a local HTTP server, queues one poll of the feed and times until every article is processed. Runs against its
 own database, `atlas_bench_ingest` on the server of DATABASE_URL (gazetteer and actors loaded once), and its own
 Celery queue, so neither the demo data nor a running worker is touched. Prints `ingest: X articles/s`.
+
+With `--template DB` the database is made afresh as a copy of DB (`make bench` passes its filled database), so the
+articles merge against a million incidents: candidate searches, triggers and summaries at volume.
 """
 
 from __future__ import annotations
@@ -33,12 +36,16 @@ def bench_database_url() -> str:
     return urlunsplit((base.scheme, base.netloc, f"/{DB_NAME}", "", ""))
 
 
-def prepare_database(url: str) -> None:
+def prepare_database(url: str, template: str | None = None) -> None:
     import psycopg
 
     parts = urlsplit(url)
     with psycopg.connect(urlunsplit(("postgresql", parts.netloc, "/postgres", "", "")), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+        if template:
+            # A file-level copy: seconds for a million incidents, and the template is never written to.
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+            conn.execute(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{template}"')
+        elif not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
             conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     with psycopg.connect(urlunsplit(("postgresql", parts.netloc, parts.path, "", "")), autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -53,6 +60,8 @@ def prepare_database(url: str) -> None:
         print("loading the gazetteer and actors into the bench database (once)...", flush=True)
         subprocess.run([*manage, "load_gazetteer"], cwd=ROOT, check=True, capture_output=True)
         subprocess.run([*manage, "load_actors"], cwd=ROOT, check=True, capture_output=True)
+    if template:
+        return
     with connection.cursor() as cursor:
         # This database is the benchmark's own: every run starts from no articles and no incidents.
         # DELETE, not TRUNCATE: the incident triggers that keep the timeline summary fire on DELETE only.
@@ -120,7 +129,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400, help="articles to ingest")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="worker processes")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--template", help="copy this database (e.g. the filled atlas_bench) and ingest into it")
     args = parser.parse_args()
+    if args.template:
+        global DB_NAME
+        DB_NAME = os.environ.get("BENCH_INGEST_DB", f"{args.template}_ingest")
 
     os.environ["DATABASE_URL"] = bench_database_url()
     os.environ["CELERY_QUEUE"] = QUEUE
@@ -137,7 +150,7 @@ def main() -> None:
     from ingest.tasks import poll_source
     from tests.fixtures.http import LocalServer
 
-    prepare_database(os.environ["DATABASE_URL"])
+    prepare_database(os.environ["DATABASE_URL"], args.template)
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(QUEUE)
     seeds = seed_articles()
@@ -159,21 +172,23 @@ def main() -> None:
             # Warm-up: each worker process builds its gazetteer index once; that is start-up, not throughput.
             warm_source = Source.objects.create(name="bench warm-up", url=warm, active=False)
             poll_source.delay(warm_source.pk, force=True)
-            wait(lambda: Article.objects.filter(status__in=["processed", "failed"]).count(), 2 * args.concurrency,
-                 args.timeout, worker, log_path, "warm-up")  # fmt: skip
+            finished = ["processed", "failed"]
+            wait(lambda: Article.objects.filter(source=warm_source, status__in=finished).count(),
+                 2 * args.concurrency, args.timeout, worker, log_path, "warm-up")  # fmt: skip
             # The measured run fetches and merges every page again; a late redelivery may still be writing.
             for attempt in range(5):
                 try:
                     with transaction.atomic():
-                        Article.objects.all().delete()
+                        Article.objects.filter(source=warm_source).delete()
                     break
                 except IntegrityError:
                     time.sleep(1 + attempt)
 
             source = Source.objects.create(name="bench feed", url=feed, active=False)
+            incidents_before = Incident.objects.count()
             started = time.monotonic()
             poll_source.delay(source.pk, force=True)
-            done = lambda: Article.objects.filter(status__in=["processed", "failed"]).count()  # noqa: E731
+            done = lambda: Article.objects.filter(source=source, status__in=finished).count()  # noqa: E731
             wait(done, args.n, args.timeout, worker, log_path, "ingest", progress=tqdm)
             elapsed = time.monotonic() - started
     finally:
@@ -182,10 +197,11 @@ def main() -> None:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
-    statuses = dict(Article.objects.values_list("status").annotate(n=Count("pk")))
+    statuses = dict(Article.objects.filter(source=source).values_list("status").annotate(n=Count("pk")))
     print(
-        f"articles: {statuses}; incidents: {Incident.objects.count()}; "
-        f"source links: {IncidentSource.objects.count()}; worker processes: {args.concurrency}"
+        f"articles: {statuses}; incidents: {Incident.objects.count() - incidents_before:,} new of "
+        f"{Incident.objects.count():,}; source links from them: "
+        f"{IncidentSource.objects.filter(article__source=source).count()}; worker processes: {args.concurrency}"
     )
     print(f"ingest: {args.n / elapsed:.1f} articles/s end to end ({args.n} articles in {elapsed:.1f} s; target >= 20)")
     os.unlink(log_path)
