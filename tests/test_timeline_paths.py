@@ -133,3 +133,14 @@ def test_month_and_year_timelines_read_the_roll_up_that_fits(filters):
     IncidentFactory(date=dt.date(2017, 1, 9), fatalities=9)  # still a pending delta
     for interval in ("month", "year"):
         assert selectors.incident_timeline(filters=filters, interval=interval) == plain_timeline(filters, interval)
+
+
+@pytest.mark.parametrize("bbox", BOXES)
+@pytest.mark.parametrize("zoom", [8, 12])
+def test_map_clusters_of_a_box_read_by_cells_equal_the_plain_query(grid_incidents, bbox, zoom, monkeypatch):
+    filters = {"bbox": bbox, "date_from": dt.date(2015, 2, 1)}
+    by_cells = selectors.incident_clusters(filters=filters, zoom=zoom)
+    monkeypatch.setattr(selectors, "_in_point_cells", lambda qs, filters: qs)
+    plain = selectors.incident_clusters(filters=filters, zoom=zoom)
+    assert plain[0], "the box must hold incidents, or the comparison proves nothing"
+    assert by_cells == plain
