@@ -269,6 +269,9 @@ class Incident(models.Model):
             models.Index(fields=["date", "id"], name="incident_date_id"),
             models.Index(fields=["event_type", "date"], name="incident_type_date"),
             models.Index(fields=["country", "admin1", "date"], name="incident_country_admin1_date"),
+            # Merge candidates for a report known only to its country: `point IS NULL` in the GiST read the whole
+            # index (~11 ms at 1M incidents).
+            models.Index(fields=["country", "date"], name="incident_placeless_date", condition=Q(point__isnull=True)),
             GinIndex(fields=["search_vector"], name="incident_search_gin"),
             # Map clusters over a date window read only these columns: an index-only scan, not 40,000 heap rows.
             # With the id in the key, list pages (bbox, newest first) pick their ids by an index-only scan too.

@@ -269,3 +269,30 @@ def test_every_report_is_searchable_and_the_grown_vector_holds_what_a_full_rebui
     grown = lexemes()
     incident_refresh_search(incident_ids=[first])
     assert grown == lexemes() and "mortar" in grown
+
+
+def test_the_candidate_query_selects_exactly_what_could_be_accepts(kirkuk):
+    """The SQL filter (dates overlapping per precision, sphere distance, placeless by country) and `could_be` in
+    Python must agree, or merges would depend on which incidents happened to be in memory."""
+    import itertools
+
+    from ingest.merge import Report, candidates_for
+
+    precisions = ["day", "week", "month", "year"]
+    days = [dt.date(2016, 3, 14) + dt.timedelta(days=d) for d in (-400, -40, -8, -7, -3, -2, 0, 2, 3, 9, 20, 300)]
+    # 0, ~11, ~24.5, ~25.6 and ~60 km north of Kirkuk, and no point at all (IQ and SY).
+    offsets = [0.0, 0.1, 0.22, 0.23, 0.54, None]
+    made = []
+    for precision, day, offset, kind in itertools.product(precisions, days, offsets, range(3)):
+        point = None if offset is None else Point(44.3922, 35.4681 + offset, srid=4326)
+        event_type, sub = [("battles", "armed_clash"), ("protests", "peaceful_protest")][kind % 2]
+        made.append(Incident(event_type=event_type, sub_event_type=sub, date=day, date_precision=precision,
+                             point=point, country="SY" if kind == 2 else "IQ"))  # fmt: skip
+    Incident.objects.bulk_create(made)
+    for precision, place in itertools.product(precisions, [kirkuk, None]):
+        report = Report("battles", "armed_clash", dt.date(2016, 3, 14), precision, place, "IQ", [])
+        expected = {i.pk for i in Incident.objects.all() if report.could_be(i)}
+        assert expected, "the report must have candidates, or the comparison proves nothing"
+        # A limit above the count: the cap on candidates per report is not what this pins.
+        assert {i.pk for i in candidates_for([report], limit=10_000)} == expected, (precision, place)
+        assert len(expected) < Incident.objects.count() / 2, "the filter must reject something too"
