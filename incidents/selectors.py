@@ -272,11 +272,9 @@ def incident_timeline(*, filters: dict, user=None, interval: str = "month") -> l
     if timeline_summary_supports(filters):
         # Same answer from the trigger-kept daily summary: ~100x fewer rows to read at a million incidents.
         return incident_timeline_from_summary(filters=filters, user=user, interval=interval)
-    qs = incident_list(filters=filters, user=user)
-    if filters.get("bbox"):
-        qs = _in_point_cells(qs, filters)
     return list(
-        qs.order_by()
+        _in_point_cells(incident_list(filters=filters, user=user), filters)
+        .order_by()
         .annotate(bucket=Trunc("date", interval))
         .values("bucket", "event_type")
         # count(*), not count(id): id is not in the cell index, and naming it would send every row to the heap.
@@ -331,9 +329,11 @@ def point_cells(bbox) -> list[int] | None:
 
 
 def _in_point_cells(qs: QuerySet[Incident], filters: dict) -> QuerySet[Incident]:
-    """Adds the cells of the filter's bbox, so that PostgreSQL reads the box's incidents from the (cell, event_type,
-    date) index alone instead of the heap. Every event type is named when none is filtered, so that a date filter
-    still narrows each descent. The exact `point && box` test stays."""
+    """Adds the cells of the filter's bbox (if any), so that PostgreSQL reads the box's incidents from the (cell,
+    event_type, date) index alone instead of the heap. Every event type is named when none is filtered, so that a
+    date filter still narrows each descent. The exact `point && box` test stays."""
+    if not filters.get("bbox"):
+        return qs
     cells = point_cells(filters["bbox"])
     if cells is None:
         return qs
@@ -496,11 +496,8 @@ def incident_clusters(*, filters: dict, user=None, zoom: int, limit: int = CLUST
     size = cluster_cell_size(zoom)
     parts = _cluster_summary_parts(filters=filters, user=user, zoom=zoom, size=size)
     if parts is None:
-        qs = incident_list(filters=filters, user=user)
-        if filters.get("bbox"):
-            # At 10M incidents a viewport at zoom 10 read 22,000 points in 16 ms this way, 88 ms from the date index.
-            qs = _in_point_cells(qs, filters)
-        parts = _cluster_raw_parts(qs, size)
+        # At 10M incidents a viewport at zoom 10 read 22,000 points in 16 ms by cells, 88 ms from the date index.
+        parts = _cluster_raw_parts(_in_point_cells(incident_list(filters=filters, user=user), filters), size)
     typed_sql, params = parts
     # Cells as integer pairs (rounded like ST_SnapToGrid) in one hash aggregate per type, the centre as the mean of
     # the points (= the centroid of their collection): sorting 40,000 geometries for MODE() and Collect() cost ~0.6 s.

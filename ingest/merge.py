@@ -203,13 +203,10 @@ def candidates_for(
 
 def best_candidate(report: Report, candidates: list[Incident], umbrellas: dict[str, str]) -> Incident | None:
     """The known incident this report most likely describes, or None."""
-    window = report.window
     ours = set(report.actor_names) | {umbrellas[name] for name in report.actor_names if name in umbrellas}
     ranked = []
     for candidate in candidates:
-        if not report.could_be(candidate):
-            continue
-        if not _overlaps(window, date_window(candidate.date, candidate.date_precision)):
+        if not report.could_be(candidate):  # type family, overlapping dates, within the radius
             continue
         theirs = set(candidate.actor_names) | set(candidate.umbrella_names)
         shared = bool(ours & theirs)
