@@ -99,6 +99,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
+# ISO codes of the countries the product covers: the gazetteer loads them, extraction keeps places in them.
+COVERED_COUNTRIES = tuple(c.upper() for c in env_list("COVERED_COUNTRIES", "IQ,SY"))
 USE_I18N = True
 USE_TZ = True
 

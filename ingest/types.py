@@ -44,6 +44,8 @@ class ExtractedIncident:
     missing: int | None = None
     evidence: str = ""  # the sentences, verbatim
     background: bool = False  # a past event mentioned as context
+    confidence: float = 0.5  # 0-1: how likely a curator finds it right (ingest.extract.confidence)
+    confidence_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass

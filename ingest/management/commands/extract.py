@@ -57,6 +57,8 @@ def extraction_json(article_id, result: Extraction, *, with_background: bool = F
                 "injured": i.injured,
                 "missing": i.missing,
                 "evidence": i.evidence,
+                "confidence": i.confidence,
+                "confidence_reasons": i.confidence_reasons,
                 **({"background": True} if i.background else {}),
             }
             for i in result.incidents

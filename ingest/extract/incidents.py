@@ -1,0 +1,75 @@
+"""Stage 7: drafts become incidents: a vaguely told means refined from a neighbouring sentence, the same event told
+twice folded into one, each scored for confidence, then written out."""
+
+from __future__ import annotations
+
+from ..events import best_trigger
+from ..numbers import Casualties
+from ..types import ExtractedIncident
+from . import confidence
+from .document import Document
+from .drafts import Draft
+
+
+def _specify_generic_attacks(doc: Document) -> None:
+    """ "Convoys were attacked" says no means; a nearby sentence often does ("improvised explosive devices")."""
+    for d in doc.drafts:
+        if d.trigger.rank < 20:
+            continue
+        for s in doc.sentences[max(0, d.sentence_no - 2) : d.sentence_no + 3]:
+            if s.para != d.paragraph:
+                continue
+            specific = best_trigger(s.text)
+            if specific is not None and specific.rank <= 5:
+                d.trigger = specific
+                break
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """One article telling the same kind of event at the same place twice, far apart, is telling one event."""
+    kept: list[Draft] = []
+    for d in drafts:
+        twin = next(
+            (
+                k
+                for k in kept
+                if d.mention is not None
+                and k.mention is not None
+                and k.mention.entry.place_id == d.mention.entry.place_id
+                and k.trigger.sub_event_type == d.trigger.sub_event_type
+                and k.background == d.background
+                and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(d)
+            continue
+        twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
+        twin.take_casualties(Casualties(d.fatalities, d.injured, d.missing), d.toll_source)
+        twin.actors.extend(a for a in d.actors if a not in twin.actors)
+    return kept
+
+
+def run(doc: Document) -> None:
+    _specify_generic_attacks(doc)
+    for d in _dedupe(doc.drafts):
+        score, reasons = confidence.score(d)
+        doc.result.incidents.append(
+            ExtractedIncident(
+                event_type=d.trigger.event_type,
+                sub_event_type=d.trigger.sub_event_type,
+                date=d.date,
+                date_precision=d.date_precision,
+                place=d.mention.found(-doc.body_offset) if d.mention is not None else None,
+                geo_precision=d.geo_precision,
+                actors=d.actors,
+                fatalities=d.fatalities,
+                injured=d.injured,
+                missing=d.missing,
+                evidence=" ".join(d.evidence),
+                background=d.background,
+                confidence=score,
+                confidence_reasons=reasons,
+            )
+        )

@@ -1,0 +1,188 @@
+"""Stage 2: the places an article names, and the rules that tell where in a sentence an event happened.
+
+`run` finds every gazetteer name, drops people named like places, resolves namesakes from the rest of the article
+and marks datelines. `pick_places` and its helpers are used by the drafting stage: they tell the place where an
+event happened from reference points ("north of Baghdad"), containers ("in Hama province"), speakers ("Anbar
+officials") and route ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+
+from .. import gazetteer_index
+from ..events import Trigger
+from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
+from ..gazetteer_index import tokenize
+from .document import Document
+
+# Two places named for one event ("in the towns of Sarmada and Dana") are two events when this far apart.
+DISTINCT_KM = 3.0
+METONYM_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:officials?|authorities|governor|government|council|police|command|tribes|tribal|residents|"
+    r"leaders?|media|spokes(?:man|woman)|administration|parliament|embassy)\b",
+    re.I,
+)
+# "a provincial official in Kirkuk", "a police source in Basra": the place says who speaks, not where it happened.
+WHO_IN = re.compile(
+    r"\b(?:(?:officials?|spokes(?:man|woman|person)|commanders?|governor|sources?|council|mayor|chief|monitor|"
+    r"observatory|correspondents?)\s+(?:in|of|at|from)|(?:residents?|natives?)\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|(?:outskirts|areas?|towns?|villages?|city|cities|countryside|vicinity)\s+of)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_DATELINE_AFTER = re.compile(
+    r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)*(?:,?\s+\w{3,9}\.?\s+\d{1,2})?(?:,?\s+\d{4})?\s*(?:\([^)]{1,40}\))?"
+    r"\s*[-:\u2013\u2014]\s"
+)
+
+
+def covered(country: str) -> bool:
+    return country in settings.COVERED_COUNTRIES
+
+
+def _datelines(full: str, located: list[Mention]) -> set[int]:
+    """ "BAQUBAH, Iraq (Reuters) -", "* KIRKUK -": where the report was filed, not where the event happened."""
+    out = set()
+    for m in located:
+        line_start = full.rfind("\n", 0, m.start) + 1
+        if re.fullmatch(r"[\s*\u2022-]*", full[line_start : m.start]) and _DATELINE_AFTER.match(
+            full[m.end : m.end + 60]
+        ):
+            out.add(id(m))
+    return out
+
+
+def run(doc: Document) -> None:
+    full = doc.full
+    doc.tokens = tokenize(full)
+    doc.token_starts = [t.start for t in doc.tokens]
+    people = person_surnames(full, doc.tokens)
+    doc.mentions = find_mentions(full, doc.tokens, gazetteer_index.place_trie(), people)
+    resolve(doc.mentions, full)
+    doc.located = [m for m in doc.mentions if not m.person and m.entry is not None and covered(m.entry.country)]
+    seen: set[int] = set()
+    for m in doc.located:
+        if m.entry.place_id not in seen:
+            seen.add(m.entry.place_id)
+            doc.result.places.append(m.found(-doc.body_offset if doc.in_body(m) else None))
+    doc.result.unresolved = unresolved(full, doc.mentions)
+    doc.datelines = _datelines(full, doc.located)
+    # The headline's place: where an event the body leaves unplaced most likely happened.
+    doc.headline_place = next((m for m in doc.located if not doc.in_body(m)), None)
+    for s in doc.sentences:
+        s.mentions = [m for m in doc.located if s.start <= m.start < s.end and id(m) not in doc.datelines]
+
+
+def usable(full: str, m: Mention) -> bool:
+    """Not a speaker ("Anbar officials") and not a reference point ("north of Baghdad")."""
+    return not METONYM_AFTER.match(full[m.end : m.end + 30]) and not DIRECTION.search(
+        full[max(0, m.start - 30) : m.start]
+    )
+
+
+def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
+    """Mentions that only locate the one before them: "Sidakan in the Soran district", "Masyaf in Hama province",
+    "Mulla Qarah, near Makhmour", "the Victory Base Complex at Baghdad airport", "the road between Tafas and
+    al-Muzayrib" (a route's other end)."""
+    out = set()
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        gap = sentence[a.end - s_start : b.start - s_start]
+        rest = sentence[b.end - s_start :]
+        contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
+            b.admin_hint or b.entry.kind == "admin_area" or re.match(r"\s+(?:district|area|region)\b", rest)
+        )
+        beside = re.fullmatch(
+            r",?\s+(?:area\s+|district\s+|region\s+)?(?:near|outside|close to|not far from)\s+(?:the\s+)?"
+            r"(?:(?:town|city|village)\s+of\s+)?|\s+(?:at|inside|within)\s+(?:the\s+)?",
+            gap,
+        )
+        route_end = re.fullmatch(r"\s+and\s+(?:the\s+)?", gap) and re.search(
+            r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$", sentence[: a.start - s_start]
+        )
+        if contained or beside or route_end:
+            out.add(id(b))
+    return out
+
+
+def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: Trigger) -> list[tuple[Mention, str]]:
+    """The places where the event happened (not the reference points "north of Baghdad" or a route's ends), each
+    with its geo precision."""
+    scored = []
+    references = []
+    # "in Baghdad's Sadr City": the container is context; the inner place takes its preposition.
+    inner_of = {
+        id(a): b
+        for a, b in zip(mentions, mentions[1:], strict=False)
+        if re.fullmatch(r"['’]s\s+", sentence[a.end - s_start : b.start - s_start])
+    }
+    outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
+    containers = locators(sentence, s_start, mentions)
+    for m in mentions:
+        if id(m) in inner_of or id(m) in containers:
+            continue
+        rel_start = m.start - s_start
+        ctx_start = outer_start.get(id(m), m.start) - s_start
+        before = sentence[max(0, ctx_start - 50) : ctx_start]
+        after = sentence[m.end - s_start : m.end - s_start + 30]
+        # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
+        if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):
+            # "100 kilometers west of Baghdad" is far from Baghdad; "south of Rutba" is around it.
+            if (
+                DIRECTION.search(before)
+                and m.entry.kind != "admin_area"
+                and not re.search(r"\d\s*(?:km|kilomet|mi)", before)
+            ):
+                references.append(m)
+            continue
+        # "Anbar officials", "Baghdad's government": the place names who speaks, not where it happened.
+        # ("in Kalar police fired tear gas": after "in", the place is where.)
+        if (METONYM_AFTER.match(after) and not re.search(r"\b(?:in|at)\s+$", before)) or WHO_IN.search(before):
+            continue
+        near = bool(NEAR.search(before))
+        if re.search(r"\b(?:from|to)\s+(?:the\s+)?$", before, re.I) and re.search(
+            r"\b(?:travel+ing|moving|driving|heading|en route|on their way|fled)\b", sentence, re.I
+        ):
+            continue
+        score = 0.0
+        if re.search(r"\b(?:in|at|on|into|inside|near|outside|of|targeting|targeted)\s+(?:the\s+)?$", before, re.I):
+            score += 2
+        if near:
+            score += 1.5
+        if rel_start > trigger.start:
+            score += 1
+        score -= abs(rel_start - trigger.start) / 400
+        if m.entry.kind == "admin_area":
+            score -= 1.5
+        precision = "near" if near else ("admin" if m.entry.kind == "admin_area" else "exact")
+        locative = bool(
+            re.search(
+                r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
+                r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
+                before,
+                re.I,
+            )
+        ) or bool(re.match(r"^\s+(?:and|areas?)\b", after))
+        scored.append((score, m, precision, locative))
+    if references and all(
+        m.entry.kind == "admin_area" and m.entry.feature_code in ("ADM1", "") for _, m, _, _ in scored
+    ):
+        # "in the desert south of Rutba": with no other town named, the reference point is where it happened, roughly.
+        return [(references[0], "near")]
+    if not scored:
+        return []
+    scored.sort(key=lambda t: -t[0])
+    # One event per location, as ACLED codes it: "convoys were hit in Nasiriyah and Samawah" is two events.
+    locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
+    distinct = []
+    for m, p in sorted(locatives, key=lambda t: t[0].start):
+        if all(km(m.entry, o.entry) > DISTINCT_KM for o, _ in distinct):
+            distinct.append((m, p))
+    if len(distinct) >= 2:
+        return distinct
+    return [(scored[0][1], scored[0][2])]
