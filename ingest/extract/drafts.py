@@ -312,10 +312,7 @@ def run(doc: Document) -> None:
         background = dating.is_background(phrase, st.reference, history) or any(
             dating.is_background(d, st.reference, False) for d in dates if not d.span and d.precision != "week"
         )
-        if phrase is not None:
-            date = phrase.date
-        else:
-            date = published
+        date = phrase.date if phrase is not None else published
 
         # A follow-up sentence about the same event (same kind, nearby place or none) joins the incident.
         # Two specific means at two towns in consecutive sentences are two events ("a power station in Amuda ...

@@ -14,8 +14,8 @@ from django.conf import settings
 
 from .. import gazetteer_index
 from ..events import Trigger
-from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
 from ..gazetteer_index import tokenize
+from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
 from .document import Document
 
 # Two places named for one event ("in the towns of Sarmada and Dana") are two events when this far apart.
