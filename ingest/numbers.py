@@ -52,7 +52,7 @@ _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[
 GAP = r"(?:(?!kill|wound|injur|died|dead\b)[^\d;:!?()\u2013\u2014]|\[[^\]]*\]|\([^)]*\)){0,75}?"
 
 
-def _patterns(word: str) -> list[re.Pattern]:
+def _patterns(word: str, outcome: str) -> list[re.Pattern]:
     return [
         # "15 members have been killed", "six died", "31 people ... were injured", "90 wounded"
         re.compile(QUAL + NUM + r"(?![\w])" + GAP + r"\b" + word + r"\b", re.I),
@@ -60,17 +60,21 @@ def _patterns(word: str) -> list[re.Pattern]:
         re.compile(
             r"\b(?:"
             + word.replace("killed", "kill(?:ed|ing|s)").replace("injured", "injur(?:ed|ing|es)")
-            + r"|left|leaving|bodies of|toll (?:rose |climbed |reached |stood )?(?:to |of |at )?)\s+"
+            + r"|bodies of|toll (?:rose |climbed |reached |stood |jumped |increased |risen )?(?:to |of |at )?)\s+"
             + QUAL
             + NUM
             + r"(?!\d)",
             re.I,
         ),
+        # "left 24 dead and 50 wounded": "left" says nothing until the outcome word after the count.
+        re.compile(
+            r"\b(?:left|leaving)\s+" + QUAL + NUM + r"(?!\d)(?=(?:\s+[A-Za-z-]+){0,2}?\s+" + outcome + r"\b)", re.I
+        ),
     ]
 
 
-_KILLED_P = _patterns(KILLED)
-_INJURED_P = _patterns(INJURED)
+_KILLED_P = _patterns(KILLED, r"(?:dead|killed)")
+_INJURED_P = _patterns(INJURED, r"(?:wounded|injured|hurt)")
 _MISSING_P = [re.compile(QUAL + NUM + r"(?![\w])" + GAP + r"\b" + MISSING + r"\b", re.I)]
 _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.]{1,40}){2,})", re.I)
 
@@ -132,7 +136,8 @@ def _is_count(text: str, m: re.Match) -> bool:
 _AFTER_VERB = re.compile(r"\b(?:kill|wound|injur)\w*\s+" + QUAL + r"$", re.I)
 
 
-def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int] | None:
+def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int, int] | None:
+    """(count, where its match ends, which pattern: 0 when the count comes before its verb) of the first toll."""
     best = None
     for n, pattern in enumerate(patterns):
         for m in pattern.finditer(text):
@@ -141,9 +146,9 @@ def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int] | None:
                 continue
             if _is_count(text, m):
                 if best is None or m.start() < best[1]:
-                    best = (int(m.group(1).replace(",", "")), m.start(), m.end())
+                    best = (int(m.group(1).replace(",", "")), m.start(), m.end(), n)
                 break
-    return (best[0], best[2]) if best else None
+    return (best[0], best[2], best[3]) if best else None
 
 
 def _sum_breakdown(text: str, end: int, total: int) -> int:
@@ -158,9 +163,12 @@ def _sum_breakdown(text: str, end: int, total: int) -> int:
 
 @dataclass
 class Casualties:
-    fatalities: int | None = None
+    fatalities: int | None = None  # the best figure
     injured: int | None = None
     missing: int | None = None
+    # A range or a superseded figure in the same sentence ("between 20 and 25", "rose to 45 from 30").
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
 
     def any(self) -> bool:
         return any(v is not None for v in (self.fatalities, self.injured, self.missing))
@@ -201,6 +209,106 @@ _INJURY_STEMS = ("injur", "wound", "hurt")
 _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
 
 
+# "the toll rose to 45", "bringing the death toll to five": the running total, which outranks any part.
+_TOLL = re.compile(
+    r"\btoll\s+(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|reached|jumped|increased|stood|rising|climbing)\s+)?"
+    r"(?:to|at)\s+" + QUAL + NUM + r"(?!\d)",
+    re.I,
+)
+# "between 20 and 25 people were killed", "20 to 25 people", "20-25 people": a range, not two groups.
+_RANGE = re.compile(r"\b(?:between\s+)?" + NUM + r"\s*(?:and|to|-|\u2013)\s*" + NUM + r"(?=\s)", re.I)
+# "100 people were killed or wounded": killed and hurt together say nothing of the dead alone.
+_OR_HURT = re.compile(r"^\s*(?:or|and/or)\s+(?:wounded|injured|hurt)\b", re.I)
+# "killing 1 policeman, the cleric of the local mosque and 3 civilians": a list of victims, each counted.
+_PERSON = (
+    r"(?:man|men|woman|women|child|children|boy|girl|policeman|policemen|officer|soldier|civilian|fighter|member|"
+    r"commander|guard|cleric|imam|sheikh|farmer|shepherd|driver|journalist|doctor|teacher|student|worker|son|"
+    r"daughter|brother|father|mother|wife|husband|resident|villager|leader|official|mayor|judge|contractor|"
+    r"militant|militiaman|militiamen|gunman|gunmen|pilot|nurse|activist|elder|mukhtar)s?"
+)
+_LIST_ITEM = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(\d{1,5})(?:\s+[A-Za-z-]+){0,2}?|(?:the|an?|one|his|her|their)\s+"
+    r"(?:[A-Za-z-]+\s+){0,3}?" + _PERSON + r"(?:\s+of\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)?)"
+    r"(?=\s*(?:[,.;]|$|\s(?:in|on|at|near|when|as|after|while|and|were|was|had|have)\b))",
+    re.I,
+)
+# "..., while 3 militants were also killed": a second group of dead in the same event.
+_ALSO = re.compile(r"\b(?:also|as well|too)\b", re.I)
+
+
+def _list_more(text: str, end: int) -> tuple[int, int]:
+    """(extra dead, where the list ends) for the items listed after a counted group."""
+    extra, pos = 0, end
+    # Skip the rest of the first item's noun phrase ("1 policeman").
+    head = re.match(r"(?:\s+[A-Za-z-]+){0,2}?(?=\s*(?:,|\s+and\s))", text[pos:])
+    if head is None:
+        return 0, end
+    pos += head.end()
+    while True:
+        m = _LIST_ITEM.match(text, pos)
+        if m is None or _NOT_PEOPLE.match(text[m.end(1) :] if m.group(1) else ""):
+            break
+        if re.search(r"wound|injur|hurt|missing", m.group(0), re.I):
+            break
+        # "killing 2 soldiers and wounding 4" or "and 4 wounded": the list has ended.
+        if re.match(r"\s*(?:\w+\s+){0,2}(?:wound|injur|hurt|missing)", text[m.end() : m.end() + 30], re.I):
+            break
+        extra += int(m.group(1)) if m.group(1) else 1
+        pos = m.end()
+    return extra, pos
+
+
+def _killed(text: str) -> tuple[int | None, int | None, int | None]:
+    """(best, low, high) of the dead a sentence reports."""
+    toll = [m for m in _TOLL.finditer(text) if _is_count(text, m)]
+    first = _first(text, _KILLED_P)
+    if first is None and not toll:
+        return None, None, None
+    low = high = None
+    if first is not None:
+        value, end, after_verb = first
+        if _OR_HURT.match(text[end : end + 20]) or _OR_HURT.match(
+            text[end : end + 60].split("killed", 1)[-1] if "killed" in text[end : end + 60] else ""
+        ):
+            value = None
+        else:
+            value = _sum_breakdown(text, end, value)
+            rng = next(
+                (r for r in _RANGE.finditer(text) if r.end() <= end + 1 and int(r.group(2).replace(",", "")) == value)
+                or (
+                    r
+                    for r in _RANGE.finditer(text)
+                    if r.start() < end <= r.end() + 60 and int(r.group(1).replace(",", "")) == value
+                ),
+                None,
+            )
+            if rng is not None and re.search(r"\b(?:between|and|to)\b|[-\u2013]", rng.group(0)):
+                a, b = int(rng.group(1).replace(",", "")), int(rng.group(2).replace(",", ""))
+                if a < b:
+                    return a, a, b
+            # "killing 1 officer, a cleric and 3 civilians": the victims listed after the verb add up.
+            extra, list_end = _list_more(text, end) if after_verb else (0, end)
+            value += extra
+            parts = _PARTS.search(text)
+            if parts and not re.search(r"\bbetween\s+$", text[: parts.start()]):
+                numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
+                if first[0] in numbers and _plausible_parts(parts.group(1)):
+                    value = max(value, sum(numbers))
+            # A second group of dead told in the same sentence ("..., while 3 attackers were also killed").
+            rest = text[list_end:]
+            again = _first(rest, _KILLED_P[:1])
+            if again is not None and _ALSO.search(rest[: again[1] + 12]):
+                value += again[0]
+    else:
+        value = None
+    if toll:
+        total = int(toll[-1].group(1).replace(",", ""))
+        if value is not None and value != total:
+            low, high = min(value, total), max(value, total)
+        value = total if value is None or total >= value else value
+    return value, low, high
+
+
 def casualties(sentence: str) -> Casualties:
     out = Casualties()
     low = sentence.lower()
@@ -217,18 +325,10 @@ def casualties(sentence: str) -> Casualties:
     text = digitize(_NONE_KILLED.sub("", sentence))
     if not any(ch.isdigit() for ch in text):
         return out
-    killed = _first(text, _KILLED_P) if want_killed else None
-    if killed:
-        out.fatalities = _sum_breakdown(text, killed[1], killed[0])
-        more = _AND_MORE.match(text, killed[1])
-        if more and not _NOT_PEOPLE.match(text[more.end(1) :]):
-            # "killing 1 officer and 2 soldiers": one toll in two parts.
-            out.fatalities += int(more.group(1)) if more.group(1).isdigit() else 1
-        parts = _PARTS.search(text)
-        if parts:
-            numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
-            if killed[0] in numbers and _plausible_parts(parts.group(1)):
-                out.fatalities = sum(numbers)
+    if want_killed:
+        best, lo, hi = _killed(text)
+        if best is not None:
+            out.fatalities, out.fatalities_low, out.fatalities_high = best, lo, hi
     injured = _first(text, _INJURED_P) if want_injured else None
     if injured:
         out.injured = injured[0]

@@ -53,3 +53,31 @@ def test_it_reads_a_long_run_of_digits_in_linear_time():
     start = time.process_time()
     casualties("killed " + "1" * 20000 + " people and wounded " + "2" * 20000)
     assert time.process_time() - start < 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("Between 20 and 25 people were killed in the shelling.", 20, None),
+        ("The death toll rose to 45, up from 30 earlier.", 45, None),
+        ("Two soldiers died of their wounds on Monday, bringing the toll to five.", 5, None),
+        ("Militants shot dead a policeman, the cleric of the local mosque and three civilians.", 5, None),
+        ("More than 100 people were killed or wounded.", None, None),
+        ("The attacks left 24 dead and 50 wounded.", 24, 50),
+        ("Eleven soldiers were killed and fifteen wounded.", 11, 15),
+        ("The gunmen killed two soldiers, and three attackers were also killed.", 5, None),
+    ],
+)
+def test_it_reads_ranges_running_totals_lists_and_second_groups(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+def test_a_range_keeps_its_low_and_high():
+    found = casualties("Between 20 and 25 people were killed in the shelling.")
+    assert (found.fatalities_low, found.fatalities, found.fatalities_high) == (20, 20, 25)
+
+
+def test_a_running_total_keeps_the_earlier_figure_as_low():
+    found = casualties("Two more died overnight, bringing the death toll to seven.")
+    assert (found.fatalities_low, found.fatalities, found.fatalities_high) == (2, 7, 7)
