@@ -9,7 +9,8 @@ A short pipeline of stages over one `Document` (ingest.extract.document), run in
 4. `casualties` killed, injured and missing per sentence (ingest.numbers);
 5. `dating`     date phrases around events, resolved against the publication date (ingest.dates);
 6. `drafts`     incident drafts: a sentence starts an event, continues the one before, or completes its place;
-7. `incidents`  generic means refined, repeats folded, confidence scored, incidents written out.
+7. `headline`   a toll only the headline gives goes to the lead incident;
+8. `incidents`  generic means refined, repeats folded, confidence scored, incidents written out.
 
 Pure: reads the gazetteer and the actor table through an in-process cached index (ingest.gazetteer_index), never
 writes. Rule-based on purpose (trigger lexicons, a gazetteer trie, context cues): the English spaCy models are not

@@ -86,9 +86,11 @@ def score(d) -> tuple[float, list[str]]:
             )
         elif kind == "toll":
             reasons.append(
-                {"sentence": "toll in the event's sentence", "follow-up": "toll from a following sentence"}.get(
-                    value, "no toll stated"
-                )
+                {
+                    "sentence": "toll in the event's sentence",
+                    "follow-up": "toll from a following sentence",
+                    "headline": "toll from the headline",
+                }.get(value, "no toll stated")
             )
         elif k == "evidence:several":
             reasons.append("told in several sentences")

@@ -7,10 +7,10 @@ import datetime as dt
 from .. import gazetteer_index
 from ..events import forget
 from ..types import Extraction
-from . import casualties, dating, drafts, incidents, places, sentences, triggers
+from . import casualties, dating, drafts, headline, incidents, places, sentences, triggers
 from .document import Document
 
-STAGES = (sentences, places, triggers, casualties, dating, drafts, incidents)
+STAGES = (sentences, places, triggers, casualties, dating, drafts, headline, incidents)
 
 
 def reset_caches() -> None:
