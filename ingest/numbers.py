@@ -258,6 +258,16 @@ def _list_more(text: str, end: int) -> tuple[int, int]:
     return extra, pos
 
 
+def _range_of(text: str, end: int, value: int) -> re.Match | None:
+    """The range a counted toll is an end of: "between 20 and 25 people were killed" (counted 25, the range
+    ends at it), "killed between 20 and 25" (counted 20, the range starts at it)."""
+    for r in _RANGE.finditer(text):
+        low, high = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
+        if (r.end() <= end + 1 and high == value) or (r.start() < end <= r.end() + 60 and low == value):
+            return r
+    return None
+
+
 def _killed(text: str) -> tuple[int | None, int | None, int | None]:
     """(best, low, high) of the dead a sentence reports."""
     toll = [m for m in _TOLL.finditer(text) if _is_count(text, m)]
@@ -273,15 +283,7 @@ def _killed(text: str) -> tuple[int | None, int | None, int | None]:
             value = None
         else:
             value = _sum_breakdown(text, end, value)
-            rng = next(
-                (r for r in _RANGE.finditer(text) if r.end() <= end + 1 and int(r.group(2).replace(",", "")) == value)
-                or (
-                    r
-                    for r in _RANGE.finditer(text)
-                    if r.start() < end <= r.end() + 60 and int(r.group(1).replace(",", "")) == value
-                ),
-                None,
-            )
+            rng = _range_of(text, end, value)
             if rng is not None and re.search(r"\b(?:between|and|to)\b|[-\u2013]", rng.group(0)):
                 a, b = int(rng.group(1).replace(",", "")), int(rng.group(2).replace(",", ""))
                 if a < b:

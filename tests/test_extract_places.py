@@ -88,3 +88,25 @@ def test_it_keeps_a_village_missing_from_the_gazetteer_as_unresolved(extraction_
 def test_it_counts_a_dateline_in_capitals(extraction_index):
     found = places("TIKRIT: Three fighters were killed on Friday.")
     assert [(p.name, p.country, fold(p.canonical)) for p in found] == [("TIKRIT", "IQ", "tikrit")]
+
+
+def test_an_event_placed_only_by_an_offset_sits_at_that_offset(extraction_index):
+    result = extract_article(
+        title="",
+        text="Gunmen attacked a police checkpoint some 40 km west of Kirkuk on Tuesday, killing three policemen.",
+        published=dt.date(2017, 7, 19),
+    )
+    (incident,) = result.incidents
+    assert incident.geo_precision == "near"
+    assert incident.place.canonical == "40 km west of Kirkuk"
+    # Kirkuk is at 35.468, 44.392: 40 km due west moves the longitude by about 0.44 degrees.
+    assert (round(incident.place.lat, 2), round(incident.place.lon, 2)) == (35.47, 43.95)
+
+
+def test_a_named_town_outranks_an_offset_from_another(extraction_index):
+    result = extract_article(
+        title="",
+        text="Militants stormed the village of Chragh near the town of Dibis, some 40 km west of Kirkuk, on Tuesday.",
+        published=dt.date(2017, 7, 19),
+    )
+    assert [(i.place.canonical, i.geo_precision) for i in result.incidents] == [("Dibis", "near")]

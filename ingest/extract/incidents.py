@@ -35,7 +35,7 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
                 for k in kept
                 if d.mention is not None
                 and k.mention is not None
-                and k.mention.entry.place_id == d.mention.entry.place_id
+                and (k.mention.entry.place_id, k.mention.entry.lat) == (d.mention.entry.place_id, d.mention.entry.lat)
                 and k.trigger.sub_event_type == d.trigger.sub_event_type
                 and k.background == d.background
                 and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)

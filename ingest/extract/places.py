@@ -8,6 +8,8 @@ officials") and route ends.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 
 from django.conf import settings
@@ -40,6 +42,49 @@ _DATELINE_AFTER = re.compile(
     r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)*(?:,?\s+\w{3,9}\.?\s+\d{1,2})?(?:,?\s+\d{4})?\s*(?:\([^)]{1,40}\))?"
     r"\s*[-:\u2013\u2014]\s"
 )
+
+
+# "40 km west of Kirkuk", "about 70 kilometres (45 miles) southeast of Mosul": a point at that offset.
+_OFFSET = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(km|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]{1,30}\))?\s+(?:to the\s+)?"
+    r"(north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
+    r"(?:ern)?\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?$",
+    re.I,
+)
+_BEARING = {
+    "north": 0,
+    "northeast": 45,
+    "east": 90,
+    "southeast": 135,
+    "south": 180,
+    "southwest": 225,
+    "west": 270,
+    "northwest": 315,
+}
+
+
+def offset_mention(m: Mention, before: str) -> Mention | None:
+    """The mention moved to the point "N km <direction> of" it, or None when the text gives no such offset."""
+    o = _OFFSET.search(before)
+    if o is None or m.entry is None:
+        return None
+    distance = float(o.group(1)) * (1.609 if o.group(2).lower().startswith("mile") else 1.0)
+    if not 2 <= distance <= 300:
+        return None
+    bearing = math.radians(_BEARING[o.group(3).lower().replace("-", "")])
+    lat1, lon1 = math.radians(m.entry.lat), math.radians(m.entry.lon)
+    d = distance / 6371.0
+    lat2 = math.asin(math.sin(lat1) * math.cos(d) + math.cos(lat1) * math.sin(d) * math.cos(bearing))
+    lon2 = lon1 + math.atan2(
+        math.sin(bearing) * math.sin(d) * math.cos(lat1), math.cos(d) - math.sin(lat1) * math.sin(lat2)
+    )
+    entry = dataclasses.replace(
+        m.entry,
+        lat=round(math.degrees(lat2), 5),
+        lon=round(math.degrees(lon2), 5),
+        canonical=f"{o.group(1)} {o.group(2)} {o.group(3).lower()} of {m.entry.canonical}",
+    )
+    return dataclasses.replace(m, entry=entry)
 
 
 def covered(country: str) -> bool:
@@ -115,6 +160,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
     with its geo precision."""
     scored = []
     references = []
+    offsets = []
     # "in Baghdad's Sadr City": the container is context; the inner place takes its preposition.
     inner_of = {
         id(a): b
@@ -132,6 +178,9 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         after = sentence[m.end - s_start : m.end - s_start + 30]
         # "Tarmiya, north of Baghdad", "capital of Anbar": reference points, not where it happened.
         if DIRECTION.search(before) or re.search(r"\b(?:capital|district|suburbs?)\s+of\s+$", before, re.I):
+            moved = offset_mention(m, before)
+            if moved is not None:
+                offsets.append(moved)
             # "100 kilometers west of Baghdad" is far from Baghdad; "south of Rutba" is around it.
             if (
                 DIRECTION.search(before)
@@ -169,6 +218,9 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
             )
         ) or bool(re.match(r"^\s+(?:and|areas?)\b", after))
         scored.append((score, m, precision, locative))
+    if offsets and all(m.entry.kind == "admin_area" for _, m, _, _ in scored):
+        # "an attack 40 km west of Kirkuk": nowhere else named, the event is at that offset, roughly.
+        return [(offsets[0], "near")]
     if references and all(
         m.entry.kind == "admin_area" and m.entry.feature_code in ("ADM1", "") for _, m, _, _ in scored
     ):
