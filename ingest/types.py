@@ -46,6 +46,9 @@ class ExtractedIncident:
     background: bool = False  # a past event mentioned as context
     confidence: float = 0.5  # 0-1: how likely a curator finds it right (ingest.extract.confidence)
     confidence_reasons: list[str] = field(default_factory=list)
+    confidence_features: list[str] = field(default_factory=list)  # what the score rests on, for calibration
+    fatalities_low: int | None = None  # a range or a superseded figure in the text ("between 20 and 25")
+    fatalities_high: int | None = None
 
 
 @dataclass

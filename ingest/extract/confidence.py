@@ -63,12 +63,16 @@ def _weights() -> dict[str, float]:
     return json.loads(WEIGHTS.read_text())["weights"]
 
 
+def probability(feature_names, weights: dict[str, float] | None = None) -> float:
+    w = _weights() if weights is None else weights
+    z = w.get("bias", 0.0) + sum(w.get(k, 0.0) for k in feature_names)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def score(d) -> tuple[float, list[str]]:
     """(confidence 0-1, reasons a curator can read)."""
-    w = _weights()
     f = features(d)
-    z = w.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in f.items())
-    p = 1.0 / (1.0 + math.exp(-z))
+    p = probability(f)
     reasons = []
     for k in f:
         kind, _, value = k.partition(":")

@@ -44,6 +44,8 @@ class Draft:
     fatalities: int | None = None
     injured: int | None = None
     missing: int | None = None
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
     evidence: list[str] = field(default_factory=list)
     dated: bool = False  # the date comes from a phrase, not from the publication date
     own_place: bool = False  # the place is named right at the event, in its own sentence
@@ -54,6 +56,8 @@ class Draft:
     def take_casualties(self, cas: Casualties, source: str = "sentence") -> None:
         if cas.any() and self.toll_source == "none":
             self.toll_source = source
+        if self.fatalities is None and cas.fatalities is not None:
+            self.fatalities_low, self.fatalities_high = cas.fatalities_low, cas.fatalities_high
         self.fatalities = self.fatalities if self.fatalities is not None else cas.fatalities
         self.injured = self.injured if self.injured is not None else cas.injured
         self.missing = self.missing if self.missing is not None else cas.missing

@@ -46,7 +46,9 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
             kept.append(d)
             continue
         twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
-        twin.take_casualties(Casualties(d.fatalities, d.injured, d.missing), d.toll_source)
+        twin.take_casualties(
+            Casualties(d.fatalities, d.injured, d.missing, d.fatalities_low, d.fatalities_high), d.toll_source
+        )
         twin.actors.extend(a for a in d.actors if a not in twin.actors)
     return kept
 
@@ -71,5 +73,8 @@ def run(doc: Document) -> None:
                 background=d.background,
                 confidence=score,
                 confidence_reasons=reasons,
+                confidence_features=sorted(confidence.features(d)),
+                fatalities_low=d.fatalities_low,
+                fatalities_high=d.fatalities_high,
             )
         )

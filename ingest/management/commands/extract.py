@@ -54,6 +54,11 @@ def extraction_json(article_id, result: Extraction, *, with_background: bool = F
                 "geo_precision": i.geo_precision,
                 "actors": i.actors,
                 "fatalities": i.fatalities,
+                **(
+                    {"fatalities_low": i.fatalities_low, "fatalities_high": i.fatalities_high}
+                    if i.fatalities_high
+                    else {}
+                ),
                 "injured": i.injured,
                 "missing": i.missing,
                 "evidence": i.evidence,
