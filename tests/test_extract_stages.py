@@ -162,3 +162,20 @@ def test_confidence_is_higher_for_an_event_named_with_its_means_place_and_day():
     weak, weak_reasons = confidence.score(D(20, "headline", False, None, False, "none"))
     assert strong > weak
     assert "a named means of violence" in strong_reasons and "no place found" in weak_reasons
+
+
+def test_hard_wrapped_wire_copy_is_read_as_whole_sentences():
+    text = (
+        "Islamic State fighters stormed a\ntown in Iraq's western Anbar province on Saturday, its latest\n"
+        "conquest in the desert region where it has chalked up a string\nof victories, a military official and "
+        "people fleeing the scene\nsaid.\nIslamic State seized the town of Kubaisa two days after the\nfall of the "
+        "nearby town of Hit as the group sought to\nconsolidate control in towns west of Anbar's capital Ramadi."
+    )
+    doc = run(sentences, text=text)
+    assert [s.text[:30] for s in doc.sentences] == ["Islamic State fighters stormed", "Islamic State seized the town "]
+    assert len(doc.full) == len(text)  # offsets still point into the article as stored
+
+
+def test_a_line_break_before_a_new_sentence_or_a_subhead_stays():
+    doc = run(sentences, text="Kirkuk attack\nGunmen attacked a post on Monday.\nTwo died.")
+    assert [s.text for s in doc.sentences] == ["Kirkuk attack", "Gunmen attacked a post on Monday.", "Two died."]

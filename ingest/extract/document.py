@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import statistics
 from dataclasses import dataclass, field
 
 from ..dates import DatePhrase
@@ -11,6 +13,33 @@ from ..gazetteer_index import Token
 from ..geocode import Mention
 from ..numbers import Casualties
 from ..types import Extraction
+
+_LINE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+
+
+def unwrap(text: str) -> str:
+    """Line breaks inside sentences become spaces (same length, so every offset still points into the original).
+
+    Wire copy and e-mailed releases are often hard-wrapped at 60-80 characters ("...besieged inside the\ncountry's
+    largest oil refinery"): read line by line, every sentence would be cut in pieces. A break is inside a sentence
+    when the next line starts in lower case, or when the whole text is wrapped (most lines are of similar width and
+    end without punctuation) and this line ends without it."""
+    lines = text.split("\n")
+    full = [ln for ln in lines if ln.strip()]
+    wrapped = (
+        len(full) >= 5
+        and sum(1 for ln in full if not _LINE_END.search(ln)) >= 0.6 * len(full)
+        and 40 <= statistics.median(len(ln) for ln in full) <= 100
+    )
+    out = list(text)
+    pos = 0
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        pos += len(line)
+        inside = line.strip() and nxt.strip() and not _LINE_END.search(line)
+        if inside and (nxt.lstrip()[:1].islower() or wrapped):
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
 
 
 @dataclass
@@ -48,7 +77,7 @@ class Document:
     def __post_init__(self) -> None:
         self.title = (self.title or "").strip()
         self.text = self.text or ""
-        self.full = f"{self.title}\n\n{self.text}" if self.title else self.text
+        self.full = f"{self.title}\n\n{unwrap(self.text)}" if self.title else unwrap(self.text)
         self.body_offset = len(self.full) - len(self.text)
 
     def in_body(self, m: Mention) -> bool:

@@ -4,11 +4,22 @@ twice folded into one, each scored for confidence, then written out."""
 from __future__ import annotations
 
 from ..events import best_trigger
+from ..geocode import km
 from ..numbers import Casualties
 from ..types import ExtractedIncident
 from . import confidence
 from .document import Document
 from .drafts import Draft
+from .places import OFFSET
+
+# A point "N km from" a town this close to a named place is that place, told the other way round.
+SAME_PLACE_KM = 12.0
+
+
+def _same_place(a, b) -> bool:
+    if OFFSET in (a.feature_code, b.feature_code):
+        return km(a, b) <= SAME_PLACE_KM
+    return a.place_id == b.place_id
 
 
 def _specify_generic_attacks(doc: Document) -> None:
@@ -35,7 +46,7 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
                 for k in kept
                 if d.mention is not None
                 and k.mention is not None
-                and (k.mention.entry.place_id, k.mention.entry.lat) == (d.mention.entry.place_id, d.mention.entry.lat)
+                and _same_place(k.mention.entry, d.mention.entry)
                 and k.trigger.sub_event_type == d.trigger.sub_event_type
                 and k.background == d.background
                 and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)

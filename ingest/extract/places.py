@@ -51,6 +51,7 @@ _OFFSET = re.compile(
     r"(?:ern)?\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?$",
     re.I,
 )
+OFFSET = "OFFSET"  # the feature code of a point moved from a gazetteer entry
 _BEARING = {
     "north": 0,
     "northeast": 45,
@@ -83,6 +84,7 @@ def offset_mention(m: Mention, before: str) -> Mention | None:
         lat=round(math.degrees(lat2), 5),
         lon=round(math.degrees(lon2), 5),
         canonical=f"{o.group(1)} {o.group(2)} {o.group(3).lower()} of {m.entry.canonical}",
+        feature_code=OFFSET,
     )
     return dataclasses.replace(m, entry=entry)
 

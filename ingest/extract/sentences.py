@@ -62,7 +62,7 @@ def _headings(full: str, spans: list[tuple[int, int, int]]) -> set[int]:
 
 
 def run(doc: Document) -> None:
-    spans = clauses(doc.full, split_sentences(doc.text, doc.body_offset))
+    spans = clauses(doc.full, split_sentences(doc.full[doc.body_offset :], doc.body_offset))
     captions = {p for s, e, p in spans if CAPTION.search(doc.full[s:e])}
     headings = _headings(doc.full, spans)
     for no, (start, end, para) in enumerate(spans):
