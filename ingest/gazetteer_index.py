@@ -190,8 +190,13 @@ class Trie:
         if not longest:
             return None
         for length in range(min(longest, len(tokens) - i), 0, -1):
-            found = self.entries.get(tuple(t.norm for t in tokens[i : i + length]))
+            key = tuple(t.norm for t in tokens[i : i + length])
+            found = self.entries.get(key)
             if found:
+                # "al-Sukhnah": the names written without the article ("As Sukhnah") are the same candidates.
+                bare = self.entries.get(key[1:]) if length > 1 and key[0] in ARTICLES else None
+                if bare:
+                    found = found + [e for e in bare if e not in found]
                 return length, found
         return None
 

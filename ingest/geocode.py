@@ -248,6 +248,11 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
         hit = trie.match_at(tokens, i)
         if not hit and tokens[i].capitalised:
             hit = trie.match_loose(tokens, i)
+        elif hit and all(e.feature_code in ("ADM2", "ADM3") for e in hit[1]):
+            # "Maadan": a district spelt as the news spells it, and its seat town spelt otherwise in GeoNames.
+            loose = trie.match_loose(tokens, i)
+            if loose and loose[0] == hit[0]:
+                hit = (hit[0], hit[1] + [e for e in loose[1] if e not in hit[1]])
         if not hit:
             i += 1
             continue
@@ -394,7 +399,8 @@ def resolve(mentions: list[Mention], text: str) -> None:
             if m.admin_hint:
                 s += 8.0 if c.kind == "admin_area" else 0.0
             elif c.kind == "admin_area":
-                s -= 1.0
+                # A district or sub-district shares its seat's name: unless the text says "district", the town.
+                s -= 1.0 if c.feature_code in ("ADM1", "") else 5.0
             if m.feature_hint and c.kind == "feature":
                 s += 3.0
             if direction_anchor is not None and c.place_id != direction_anchor.place_id:

@@ -24,7 +24,13 @@ class Command(BaseCommand):
             metavar="FILE",
             help="official GeoNames country dumps (IQ.txt, SY.txt from download.geonames.org/export/dump/)",
         )
-        parser.add_argument("--curated", default=str(gazetteer.CURATED_CSV), help="the curated places CSV")
+        parser.add_argument(
+            "--curated",
+            nargs="+",
+            default=[str(p) for p in gazetteer.CURATED_FILES],
+            metavar="FILE",
+            help="curated places CSVs (default: the curated supplement and the districts file)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, geonames, curated, no_progress, **options):
@@ -44,7 +50,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("reading sources (GeoNames cities500 takes a few seconds)...")
         try:
-            build = gazetteer.build_records(geonames_files=files, kept_dump_rows=kept, curated_path=Path(curated))
+            build = gazetteer.build_records(
+                geonames_files=files, kept_dump_rows=kept, curated_paths=[Path(c) for c in curated]
+            )
         except (gazetteer.GazetteerError, OSError, UnicodeDecodeError) as exc:
             raise CommandError(str(exc)) from exc
         sources = ", ".join(f"{name} {count}" for name, count in build.counts.items())
