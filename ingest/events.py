@@ -28,6 +28,38 @@ ATTACK_VERB = (
     r"ing)?|killed|kill|wounded|exploded|shelled|pounded|bombed)"
 )
 
+# The rank of a sentence that says only who was killed or hurt: it starts an event where it names a place of its own,
+# and otherwise adds its toll to the event told just before (ingest.extract.drafts).
+VICTIMS_ONLY = 19
+# Who was killed decides the kind of event when no means is named: armed men in a fight, civilians in an attack.
+KILL_VERB = (
+    r"(?:kill(?:ed|ing|s)|shot dead|shooting dead|gunned down|assassinat(?:ed|ing)|murder(?:ed|ing)|execut(?:ed|ing)|"
+    r"slaughter(?:ed|ing))"
+)
+# What may stand between a verb and its victims: "killed at least 12 Iraqi soldiers", "killing a local Sahwa member".
+COUNT = (
+    r"(?:(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|dozens of|scores of|some|"
+    r"at least|more than|over|about|his|her|their|its|[\w-]+) ){0,4}?"
+)
+COMBATANT = (
+    r"(?:soldiers?|troops|policem[ae]n|police (?:officers?|members?)|officers?|members?|fighters?|militants?|"
+    r"militiam[ae]n|militias?|insurgents?|jihadists?|terrorists?|gunm[ae]n|guards?|bodyguards?|commanders?|"
+    r"peshmergas?|recruits?|conscripts?|personnel|servicem[ae]n|paramilitar(?:y|ies)|guerrillas?|rebels?|"
+    r"attackers?|bombers?|snipers?|operatives?|elements|cadres?|leaders? of (?:the )?(?:group|militants))"
+)
+CIVILIAN = (
+    r"(?:civilians?|people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|famil(?:y|ies)|farmers?|shepherds?|"
+    r"villagers?|residents?|workers?|vendors?|drivers?|journalists?|reporters?|activists?|doctors?|teachers?|"
+    r"students?|clerics?|imams?|worshippers|pilgrims|passers-by|elders?|mukhtars?|candidates?|employees?|"
+    r"engineers?|nurses?|brothers?|sons?|daughters?|fathers?|mothers?|wi(?:fe|ves)|husbands?|relatives?|youths?|"
+    r"teenagers?|infants?|hunters?|displaced|refugees|tribesm[ae]n|traders?|merchants?|shopkeepers?|truck drivers?)"
+)
+# "two soldiers were killed", "four militants killed in Garma" (a headline's elided verb), "three civilians died".
+PASSIVE_KILLED = (
+    r"(?:(?:[\w,-]+ ){0,3}?(?:(?:was|were|have been|has been|had been|reportedly) )?(?:killed|shot dead|gunned down|"
+    r"assassinated|murdered|executed|slain|found dead)|(?:[\w-]+ ){0,2}?(?:died|lost their lives|perished))"
+)
+
 # Each entry: pattern, event type, sub-type, rank, and words one of which must occur (a cheap pre-check that
 # keeps extraction fast: most sentences name none of them).
 LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
@@ -57,12 +89,31 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"(?:bombs?|device|explosives?) (?:[\w-]+ ){1,6}?(?:exploded|went off|detonated)|"
             r"(?:unexploded|old|leftover) (?:[\w-]+ ){0,2}?(?:shells?|mortars?|rockets?|ordnance|munitions?|bombs?)|"
             r"(?:remnants?|leftovers?) of (?:the )?war (?:[\w-]+ ){0,4}?(?:exploded|detonated|went off|killed)|"
-            r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on))\b"
+            r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on)|"
+            r"(?:home-?made|hand-?made) (?:bombs?|explosives?|devices?)|"
+            r"(?:booby-?trapped|rigged|explosive-laden|bomb-laden|bomb-rigged) (?:[\w-]+ ){0,2}?"
+            r"(?:exploded|detonated|went off|blew up)|booby-?trapped (?:cars?|vehicles?|motorcycles?|houses?|bodies))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE_LANDMINE_IED,
         2,
-        ("ied", "improvised", "roadside", "bomb", "mine", "explosi", "blast", "unexploded", "old", "leftover", "war"),
+        (
+            "ied",
+            "improvised",
+            "roadside",
+            "bomb",
+            "mine",
+            "explosi",
+            "blast",
+            "unexploded",
+            "old",
+            "leftover",
+            "war",
+            "made",
+            "trapped",
+            "rigged",
+            "laden",
+        ),
     ),
     (
         _p(
@@ -71,12 +122,15 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"(?:hit|struck|targeted|attacked|strike|equipped|pounded|bombed|raided)|"
             r"(?:aircraft|planes?|jets?|helicopters?|f-16s?) (?:struck|hit|bombed|targeted|pounded|raided|dropped)|"
             r"barrel bombs?|"
-            r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded)\b"
+            r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded|"
+            r"drones? (?:exploded|detonated|blew up|crashed into)|"
+            r"(?:carried out|launched|conducted) \d+ (?:air )?raids|"
+            r"(?:warplanes?|aircraft|jets|helicopters|planes) (?:[\w-]+ ){0,6}?(?:raids|sorties))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_DRONE_STRIKE,
         3,
-        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb", "plane", "helicopter", "f-16"),
+        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb", "plane", "helicopter", "f-16", "raids"),
     ),
     (
         _p(
@@ -93,7 +147,10 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("rocket", "missile", "mortar", "katyusha", "shell", "artillery"),
     ),
     (
-        _p(r"\b(?:hand )?grenades? (?:attack|was thrown|were thrown|hurled)|\bthrew (?:a )?(?:hand )?grenade\b"),
+        _p(
+            r"\b(?:hand )?grenades? (?:attack|was thrown|were thrown|hurled|throw|explo\w+|blast|hit|struck|landed)|"
+            r"\b(?:threw|hurled|lobbed|tossed) (?:a |an |two |\d+ )?(?:hand )?grenades?\b"
+        ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.GRENADE,
         5,
@@ -223,15 +280,32 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
     (
         _p(
-            r"\b(?:executed|massacred?|shot dead|gunned down|assassinated|murdered|beheaded|"
-            r"kill(?:ed|ing) (?:[\w,-]+ ){0,4}?(?:civilians|people|shepherds|farmers|villagers|hunters|workers|"
-            r"children|women|passers-by|residents|journalists?|activists?|worshippers|pilgrims|students|teachers|"
-            r"doctors|family members|tourists|truck drivers|drivers))\b"
+            r"\b(?:executed|massacred?|shot dead|gunned down|assassinated|murdered|beheaded|slaughtered|"
+            r"(?:stabbed|beaten|stoned|burned|burnt|tortured|hacked) to death|found dead|"
+            + KILL_VERB
+            + r" "
+            + COUNT
+            + CIVILIAN
+            + r")\b"
         ),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ATTACK,
         13,
-        ("execut", "massacr", "shot dead", "gunned", "assassin", "murder", "behead", "kill"),
+        (
+            "execut",
+            "massacr",
+            "shot dead",
+            "gunned",
+            "assassin",
+            "murder",
+            "behead",
+            "kill",
+            "slaughter",
+            "to death",
+            "found dead",
+            "slain",
+            "died",
+        ),
     ),
     (
         _p(
@@ -270,19 +344,40 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("storm",),
     ),
     (
+        # "Three civilians were killed in Hajin": an attack on civilians, unless a means or a fight is told nearby.
+        _p(r"\b" + CIVILIAN + r" " + PASSIVE_KILLED + r"\b"),
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.ATTACK,
+        VICTIMS_ONLY,
+        ("kill", "slain", "died", "shot", "gunned", "assassin", "execut", "murder", "lost their", "perish", "dead"),
+    ),
+    (
+        # Armed men killed or wounded, with no means named: a fight (a bomb or a strike named nearby refines it).
         _p(
-            r"\bkill(?:ed|ing) (?:[\w,-]+ ){0,3}?(?:terrorists|militants|insurgents|jihadists|gunmen|fighters|"
-            r"soldiers|troops|officers|policemen|police|members of)\b"
+            r"\b(?:(?:"
+            + KILL_VERB
+            + r"|wound(?:ed|ing)|injur(?:ed|ing)|neutrali[sz](?:ed|ing)) "
+            + COUNT
+            + COMBATANT
+            + r"|"
+            + COMBATANT
+            + r" "
+            + PASSIVE_KILLED
+            + r"|"
+            + COMBATANT
+            + r" (?:[\w-]+ ){0,3}?(?:(?:was|were|have been|has been|had been) )?(?:wounded|injured|neutrali[sz]ed)|"
+            r"neutrali[sz]ed)\b"
         ),
         E.BATTLES,
         S.ARMED_CLASH,
-        19,
-        ("kill",),
+        VICTIMS_ONLY,
+        ("kill", "slain", "died", "wound", "injur", "neutrali", "shot", "gunned", "assassin", "execut", "murder"),
     ),
     (
         _p(
             r"\b(?:(?:militants|gunmen|attackers|fighters) (?:attacked|killed|shot|opened fire)|"
-            r"attacked|(?:an?|the) attack (?:on|against|in|at|that killed))\b"
+            r"attacked|(?:an?|the) attack (?:on|against|in|at|by|that killed|killed|wounded|injured|left)|"
+            r"opened fire (?:on|at)|carried out (?:an? )?(?:\w+ )?attacks? (?:on|against))\b"
         ),
         E.BATTLES,
         S.ARMED_CLASH,

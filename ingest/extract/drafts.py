@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import gazetteer_index
 from ..dates import DatePhrase
-from ..events import Trigger, is_realis, triggers
+from ..events import VICTIMS_ONLY, Trigger, is_realis, triggers
 from ..gazetteer_index import Token, Trie
 from ..geocode import DIRECTION, NEAR, Mention, km
 from ..numbers import Casualties, casualties
@@ -28,6 +28,17 @@ _COUNTRY = re.compile(
     r"northwest(?:ern)? )?(Iraq|Syria)\b"
 )
 _COUNTRY_CODE = {"Iraq": "IQ", "Syria": "SY"}
+_ELSEWHERE = (
+    r"Israel|Turkey|T\u00fcrkiye|Iran|Lebanon|Jordan|Saudi Arabia|Kuwait|Egypt|Gaza|the West Bank|Yemen|Libya|"
+    r"Afghanistan|Pakistan|Europe|France|Germany|Britain|the United States|the US|Russia|Ukraine"
+)
+# An event told in a country the product does not cover, with no covered place named beside it.
+ABROAD = re.compile(
+    r"\b(?:in|into|inside|across)\s+(?:(?:northern|southern|eastern|western|central|southeast(?:ern)?|"
+    r"northwest(?:ern)?)\s+)?(?:" + _ELSEWHERE + r")\b|\b(?:Israeli|Turkish|Iranian|Lebanese|Jordanian|Saudi|Kuwaiti|"
+    r"Egyptian|Palestinian|Yemeni|Afghan|Pakistani|European|French|German|British|American|Russian|Ukrainian)\s+"
+    r"(?:town|city|village|capital|province|border town|port|region)\b"
+)
 
 
 @dataclass
@@ -245,9 +256,14 @@ def run(doc: Document) -> None:
         # Follow-up sentences continue the news, not the history told in between.
         previous = next((d for d in reversed(doc.drafts) if not d.background), None)
         dates = dating.anchored(s.dates, previous, st.last_day, published)
-        if trigger is None:
+        if trigger is None or (
+            # "Three people were killed": without a place of its own, the toll of the event told just before.
+            trigger.rank == VICTIMS_ONLY and not s.mentions and previous is not None and no - previous.sentence_no <= 3
+        ):
             _without_event(doc, s, previous, dates, st)
             continue
+        if not s.mentions and ABROAD.search(sentence):
+            continue  # "an ax attack in the Israeli town of Elad": outside the covered countries
         # "X came a day after Y" dates Y, not X; "X, two days after Y" is split into two events below.
         dates = [d for d in dates if d.shift is None or "after" not in d.text.lower() or d.start < trigger.start]
         later = later_event(sentence)
