@@ -19,7 +19,14 @@ _VAGUE = [
 ]
 # "a U.S. Marine was killed", "killing a soldier": one person.
 _ONE = re.compile(
-    r"\b(?:a|an|one)\s+(?=(?:[\w.’'-]+\s+){0,7}?(?:was|has been|had been|is)\s+(?:killed|shot dead|wounded|injured)\b)",
+    r"\b(?:a|an|one)\s+(?=(?:[\w.’'-]+\s+){0,7}?(?:(?:was|has been|had been|is)\s+(?:killed|shot dead|wounded|"
+    r"injured|found dead)|died|lost (?:his|her) life)\b)",
+    re.I,
+)
+# "the death of four civilians", "claimed the lives of 12 workers", "stoned to death one civilian": the count after.
+_DEATH_OF = re.compile(
+    r"\b(?:(?:the\s+)?deaths?\s+of|claim(?:ed|ing)\s+the\s+lives\s+of|(?:stoned|beaten|stabbed|burned|tortured|hacked)"
+    r"\s+to\s+death)\s+",
     re.I,
 )
 
@@ -30,20 +37,24 @@ _VERB_ONE = re.compile(
     r"(?!(?:number|total|few|dozen|handful|lot)\b)",
     re.I,
 )
+# "killed him, his wife and two sons": the man named before is one of the dead.
+_VERB_PRONOUN = re.compile(r"\b(kill(?:ed|ing)|shot dead|shooting dead)\s+(?:him|her)\b", re.I)
 # Whole numbers only (no start inside a longer run of digits, which would also make the scan quadratic).
 NUM = r"(?<![\w,])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\d,]\d)"
 QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
 KILLED = (
-    r"(?:killed|dead|died|slain|martyred|lost their lives|perished|shot dead|deaths|fatalities|assassinated|murdered|"
+    r"(?:killed|dead|died|slain|martyred|lost (?:their|his|her) li(?:ves|fe)|perished|shot dead|deaths|fatalities|"
+    r"assassinated|murdered|"
     r"(?:were|was|been) (?:executed|beheaded))"
 )
-INJURED = r"(?:injured|wounded|wounding|hurt|injuries)"
+INJURED = r"(?:injured|wounded|wounding|hurt|injuries|injuries to)"
 MISSING = r"(?:missing|unaccounted for|disappeared)"
 # Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
 _NOT_PEOPLE = re.compile(
     r"^\s*(?:years?|days?|months?|weeks?|hours?|minutes?|km|kilomet(?:er|re)s?|miles?|metres?|meters?|percent|%|"
     r"rockets?|missiles?|drones?|mortars?|shells?|seats?|attacks?|vehicles?|trucks?|cars?|houses?|homes?|times?|"
-    r"convoys?|bases?|strikes?|bombs?|tons?|dollars?|million|billion)\b",
+    r"convoys?|bases?|strikes?|airstrikes?|raids?|bombs?|bombings?|explosions?|blasts?|grenades?|devices?|shots?|"
+    r"rounds?|tons?|dollars?|million|billion)\b",
     re.I,
 )
 _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
@@ -107,8 +118,10 @@ def digitize(sentence: str) -> str:
     text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
+    text = _DEATH_OF.sub("killed ", text)
     text = _ONE.sub("1 ", text)
     text = _VERB_ONE.sub(r"\1 1 ", text)
+    text = _VERB_PRONOUN.sub(r"\1 1 man", text)
     text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
@@ -204,6 +217,9 @@ _KILL_STEMS = (
     "no one",
     "nobody",
     "casualties",
+    "toll",
+    "lives",
+    "life",
 )
 _INJURY_STEMS = ("injur", "wound", "hurt")
 _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
@@ -211,8 +227,8 @@ _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
 
 # "the toll rose to 45", "bringing the death toll to five": the running total, which outranks any part.
 _TOLL = re.compile(
-    r"\btoll\s+(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|reached|jumped|increased|stood|rising|climbing)\s+)?"
-    r"(?:to|at)\s+" + QUAL + NUM + r"(?!\d)",
+    r"\btoll\s+(?:(?:among|of|from|in)\s+(?:[\w-]+\s+){1,3}?)?(?:(?:has\s+|had\s+|have\s+)?(?:rose|risen|"
+    r"climbed|reached|jumped|increased|stood|rising|climbing)\s+)?(?:to|at)\s+" + QUAL + NUM + r"(?!\d)",
     re.I,
 )
 # "between 20 and 25 people were killed", "20 to 25 people", "20-25 people": a range, not two groups.

@@ -113,3 +113,42 @@ def test_it_splits_two_events_joined_by_after_with_the_earlier_date_and_its_own_
         ("shelling_artillery_missile_attack", dt.date(2021, 8, 20), 1),
     ]
     assert found[0].place.place_id == found[1].place.place_id
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_event_type"),
+    [
+        ("Gunmen killed a Sahwa member and wounded four more in Khalis on Monday.", "armed_clash"),
+        ("In Husseiniyah, gunmen killed a food vendor on Monday.", "attack"),
+        ("At least 41 militants were killed in Garma on Monday.", "armed_clash"),
+        ("Turkish forces said four PKK members were neutralized near Mount Asos on Monday.", "armed_clash"),
+        (
+            "Two bodyguards were wounded when a rigged trolley exploded in Kirkuk on Monday.",
+            "remote_explosive_landmine_ied",
+        ),
+        ("Warplanes carried out 8 raids on the town of Hosayniyah on Monday.", "air_drone_strike"),
+        ("A grenade thrown at the home of a militia leader in Dujail on Monday killed his son.", "grenade"),
+    ],
+)
+def test_who_was_killed_and_with_what_decides_the_event(sentence, sub_event_type, extraction_index):
+    assert [i.sub_event_type for i in incidents(sentence)] == [sub_event_type]
+
+
+def test_a_lede_that_sums_the_events_told_after_it_is_not_an_event(extraction_index):
+    text = (
+        "A series of bombings across Iraq killed 15 people on Saturday, authorities said. Two explosions targeting "
+        "the home of a soldier in Muqdadiyah killed him and five relatives. Another bomb blast near a market in "
+        "Tikrit killed two shoppers."
+    )
+    found = [(i.place.canonical, i.fatalities) for i in incidents(text)]
+    assert found == [("Al Miqdādīyah", 6), ("Tikrīt", 2)]
+
+
+def test_a_roundup_item_told_place_first_is_its_own_event(extraction_index):
+    text = "Airstrikes left 33 militants dead near Mosul on Monday. In Tikrit, 130 militants were killed."
+    assert [(i.place.canonical, i.fatalities) for i in incidents(text)] == [("Mosul", 33), ("Tikrīt", 130)]
+
+
+def test_an_event_abroad_with_no_covered_place_is_not_recorded(extraction_index):
+    text = "The statement came two days after an ax attack in the Israeli town of Elad, in which three people died."
+    assert incidents(text) == []

@@ -81,3 +81,18 @@ def test_a_range_keeps_its_low_and_high():
 def test_a_running_total_keeps_the_earlier_figure_as_low():
     found = casualties("Two more died overnight, bringing the death toll to seven.")
     assert (found.fatalities_low, found.fatalities, found.fatalities_high) == (2, 7, 7)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("Preliminary reports confirm the death of four civilians and injuries to six others.", 4, 6),
+        ("With this, the casualty toll among the PMF has risen to nine, while three are still in hospital.", 9, None),
+        ("IS radicals stoned to death one civilian after accusing him of adultery.", 1, None),
+        ("An off-duty Peshmerga fighter lost his life and a shepherd was injured in a drone attack.", 1, 1),
+        ("The assault claimed the lives of 12 electricity workers and six policemen.", 18, None),
+    ],
+)
+def test_it_reads_tolls_told_as_deaths_lives_and_running_totals(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)

@@ -32,6 +32,36 @@ _ELSEWHERE = (
     r"Israel|Turkey|T\u00fcrkiye|Iran|Lebanon|Jordan|Saudi Arabia|Kuwait|Egypt|Gaza|the West Bank|Yemen|Libya|"
     r"Afghanistan|Pakistan|Europe|France|Germany|Britain|the United States|the US|Russia|Ukraine"
 )
+# "A series of bombings across Iraq killed 15", "Bombings and a shooting killed 19 around Baghdad": a sum of the
+# events the story then tells one by one; its toll belongs to none of them.
+AGGREGATE = re.compile(
+    r"\b(?:a (?:series|string|spate|wave|number) of (?:\w+ )?(?:attacks|bombings|blasts|explosions|strikes|airstrikes|"
+    r"incidents|clashes)|a total of|(?:several|separate|multiple|a number of) (?:attacks|bombings|incidents|blasts)|"
+    r"in (?:different|separate|several|various|multiple) (?:areas|places|parts|incidents|attacks|towns|provinces|"
+    r"cities|regions)|across (?:the country|Iraq|Syria|the (?:province|region|governorate|capital))|"
+    r"(?:bombings|attacks|airstrikes|air strikes|explosions|blasts) and (?:an? )?(?:\w+ )?(?:shootings?|clashes|"
+    r"attacks?|airstrikes))\b",
+    re.I,
+)
+
+
+def _sums_events(sentence: str, trigger: Trigger) -> bool:
+    """The sum is the subject of the sentence ("A series of bombings killed 15"), not context ("..., the latest in a
+    string of attacks on the base"). (A sum names no town where it happened: the caller checks that.)"""
+    m = AGGREGATE.search(sentence)
+    return (
+        m is not None
+        and m.start() <= trigger.end + 15
+        and not re.search(r"\b(?:latest|last|one|part|first|second|third)\s+(?:in|of)\s+$", sentence[: m.start()])
+    )
+
+
+# "In Tikrit, ...", "Elsewhere in Baghdad, ...": the words before a roundup item's place.
+_FRONTED = re.compile(
+    r"^\s*(?:(?:Elsewhere|Meanwhile|Separately|Also|And),?\s+)?(?:in|at|near|outside|around)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}$",
+    re.I,
+)
 # An event told in a country the product does not cover, with no covered place named beside it.
 ABROAD = re.compile(
     r"\b(?:in|into|inside|across)\s+(?:(?:northern|southern|eastern|western|central|southeast(?:ern)?|"
@@ -62,7 +92,8 @@ class Draft:
     own_place: bool = False  # the place is named right at the event, in its own sentence
     named_here: bool = False  # the place is named somewhere in the event's own sentence
     place_source: str = "sentence"  # sentence | follow-up | story | headline | dateline | nearby | none
-    toll_source: str = "none"  # sentence | follow-up | none
+    toll_source: str = "none"  # sentence | follow-up | headline | none
+    aggregate: bool = False  # a lede that sums several events ("A series of bombings killed 15"): not one event
 
     def take_casualties(self, cas: Casualties, source: str = "sentence") -> None:
         if cas.any() and self.toll_source == "none":
@@ -307,7 +338,15 @@ def run(doc: Document) -> None:
             # "In Ranya, demonstrators torched ...": the next paragraph goes on with the lede's day.
             phrase = DatePhrase("", 0, 0, st.last_day[1], "day")
         # "* SAMARRA - Gunmen attacked ...": a roundup's item, or a new dateline, starts a story of its own.
-        new_story = any(id(m) in doc.datelines for m in doc.located if s_start <= m.start < s_start + 40)
+        # "In Tikrit, 130 militants were killed.": a roundup's item told place first, likewise.
+        new_story = any(id(m) in doc.datelines for m in doc.located if s_start <= m.start < s_start + 40) or bool(
+            s.mentions and _FRONTED.match(sentence[: s.mentions[0].start - s_start])
+        )
+        aggregate = _sums_events(sentence, trigger) and not any(
+            m.entry.kind != "admin_area"
+            and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", full[max(0, m.start - 12) : m.start])
+            for m in s.mentions
+        )
         # A place named right at the event is its own; one named in passing further off ("a government in
         # Baghdad ... a nighttime skirmish") may yield to the next sentence's.
         named_here = bool(picks)
@@ -350,6 +389,8 @@ def run(doc: Document) -> None:
         here = picks[0][0] if picks else st.fallback
         if (
             previous is not None
+            and not previous.aggregate
+            and not aggregate
             and not SEPARATE.search(sentence[: trigger.end])
             and not RESPONSE.search(sentence)
             and not new_story
@@ -422,8 +463,9 @@ def run(doc: Document) -> None:
                 own_place=own_place,
                 named_here=named_here,
                 place_source=place_source,
+                aggregate=aggregate,
             )
-            if len(picks) == 1:
+            if len(picks) == 1 and not aggregate:
                 d.take_casualties(cas)
             doc.drafts.append(d)
         if later is not None:

@@ -64,9 +64,15 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+def _without_sums(drafts: list[Draft]) -> list[Draft]:
+    """A lede that sums the events told after it is not an event of its own; alone, it is the only one there is."""
+    told = [d for d in drafts if not d.aggregate and not d.background]
+    return [d for d in drafts if not (d.aggregate and told)]
+
+
 def run(doc: Document) -> None:
     _specify_generic_attacks(doc)
-    for d in _dedupe(doc.drafts):
+    for d in _dedupe(_without_sums(doc.drafts)):
         score, reasons = confidence.score(d)
         doc.result.incidents.append(
             ExtractedIncident(
