@@ -101,8 +101,8 @@ DATABASES = {
 # dj-database-url maps postgres:// to the plain backend; geometry needs the PostGIS one.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # Aggregates over tens of thousands of incidents (map clusters, exports) sort and hash in memory with 32 MB instead
-# of spilling to disk at the default 4 MB; JIT compiling costs 50-70 ms on exactly those mid-sized queries.
-# No parallel workers: starting them cost 70-80 ms on a busy 2-core machine for list pages that read 10 ms of rows.
+# of spilling to disk at the default 4 MB; JIT compiling costs more than it saves on exactly those mid-sized queries.
+# No parallel workers: starting them costs more than the few rows a list page reads.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
     "DB_SESSION_OPTIONS", "-c work_mem=32MB -c jit=off -c max_parallel_workers_per_gather=0"
 )
@@ -156,7 +156,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Celery's Django fix-up closes the database connection around every task unless told to reuse it; a new connection
-# costs its set-up and the first run of each trigger function (~50 ms here). Django's own rule (DB_CONN_MAX_AGE, and
+# costs its set-up and the first run of each trigger function. Django's own rule (DB_CONN_MAX_AGE, and
 # a broken connection is dropped) still applies after each task: see config/celery_app.py.
 CELERY_DB_REUSE_MAX = 500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -224,6 +224,10 @@ FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = int(os.environ.get("FETCH_MAX_REDIRECTS", "5"))
 FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "IncidentAtlas/1.0 (+https://example.org/atlas)")
+
+# The countries the atlas covers (ISO 3166-1 alpha-2): the gazetteer loads, extraction locates, filters and pages
+# offer, and the export names these.
+COVERED_COUNTRIES = tuple(code.upper() for code in env_list("COVERED_COUNTRIES", "IQ,SY"))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from . import gazetteer_index
 from .dates import DatePhrase, find_dates
 from .events import CAPTION, Trigger, best_trigger, forget, is_realis, triggers
@@ -20,7 +22,7 @@ from .geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surname
 from .numbers import casualties
 from .types import ExtractedIncident, Extraction
 
-COUNTRIES = {"IQ", "SY"}
+COUNTRIES = set(settings.COVERED_COUNTRIES)
 # How old an event may be, against the publication date, before it is history rather than news.
 BACKGROUND_DAYS = 10
 MERGE_KM = 60.0
