@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DEBUG=false \
     STATIC_ROOT=/app/var/static
 
 RUN apt-get update \
@@ -18,7 +19,8 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 COPY . .
-# collectstatic only reads settings; the build has no database and no secret of its own.
+# collectstatic only reads settings; the build has no database and no secret of its own. It writes the hashed,
+# compressed copies whitenoise serves (manifest storage); SECRET_KEY comes from the runtime environment.
 RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --create-home --home-dir /home/atlas atlas \
     && mkdir -p /app/var/run && chown -R atlas /app/var

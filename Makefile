@@ -13,6 +13,9 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_ADMIN_USER ?= admin
 DEMO_ADMIN_PASSWORD ?= atlas-demo
 RUN := var/run
+# A development key for the demo and the tests; production sets its own SECRET_KEY (settings refuse to start without
+# one when DEBUG is off).
+DEV_SECRET_KEY := dev-only-insecure-key-change-me
 
 .PHONY: help install apt venv services db migrate gazetteer demo-admin demo serve worker beat stop test lint format bench
 
@@ -81,6 +84,11 @@ stop:
 serve: migrate
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The demo is a development site: DEBUG on (so demo_admin may create its known login) and a development key,
+# unless the shell sets them. Target-specific, so every command the demo runs gets them.
+migrate gazetteer demo-admin worker beat serve demo: export DEBUG ?= 1
+migrate gazetteer demo-admin worker beat serve demo: export SECRET_KEY ?= $(DEV_SECRET_KEY)
+
 demo: gazetteer demo-admin worker beat
 	$(PY) manage.py demo_ingest
 	@echo "Dashboard: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/ ($(DEMO_ADMIN_USER) / $(DEMO_ADMIN_PASSWORD))"
@@ -97,8 +105,15 @@ format: venv
 # Tests get their own Redis database and queue, so a running demo worker never takes their tasks.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_QUEUE ?= atlas-test
+# Production-like variables for `check --deploy`: DEBUG off, a random key, TLS behind a proxy.
+DEPLOY_ENV := DEBUG=0 ALLOWED_HOSTS=atlas.example.org CSRF_TRUSTED_ORIGINS=https://atlas.example.org \
+  SESSION_COOKIE_SECURE=1 CSRF_COOKIE_SECURE=1 SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
+  SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+test: export SECRET_KEY ?= $(DEV_SECRET_KEY)
 test: install db lint
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=$(TEST_QUEUE) $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check --deploy --fail-level WARNING
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=$(TEST_QUEUE) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 N ?= 1000000

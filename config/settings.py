@@ -16,12 +16,30 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Set SECRET_KEY to a long random value (for example the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DEBUG=1 for local development."
+)
+# Serving (WSGI, runserver, the worker) stops without a key when DEBUG is off (config.startup); offline commands
+# that sign nothing (`manage.py extract`, `load_gazetteer`, `migrate`) run with a throwaway key instead.
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-change-me" if DEBUG else "unset-" + os.urandom(32).hex()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+
+# Production behind TLS: secure cookies, HSTS and the proxy's scheme header, each set by the deployment (off by
+# default, so that plain-HTTP development and tests keep working). `check --deploy` runs with them on in `make test`.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "HTTP_X_FORWARDED_PROTO,https" when a proxy that sets that header (and strips it from clients) terminates TLS.
+SECURE_PROXY_SSL_HEADER = tuple(env_list("SECURE_PROXY_SSL_HEADER", "")) or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,8 +102,8 @@ DATABASES = {
 # dj-database-url maps postgres:// to the plain backend; geometry needs the PostGIS one.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # Aggregates over tens of thousands of incidents (map clusters, exports) sort and hash in memory with 32 MB instead
-# of spilling to disk at the default 4 MB; JIT compiling costs 50-70 ms on exactly those mid-sized queries.
-# No parallel workers: starting them cost 70-80 ms on a busy 2-core machine for list pages that read 10 ms of rows.
+# of spilling to disk at the default 4 MB; JIT compiling costs more than it saves on exactly those mid-sized queries.
+# No parallel workers: starting them costs more than the few rows a list page reads.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
     "DB_SESSION_OPTIONS", "-c work_mem=32MB -c jit=off -c max_parallel_workers_per_gather=0"
 )
@@ -99,14 +117,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-# ISO codes of the countries the product covers: the gazetteer loads them, extraction keeps places in them.
-COVERED_COUNTRIES = tuple(c.upper() for c in env_list("COVERED_COUNTRIES", "IQ,SY"))
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Hashed, compressed copies written by collectstatic, so browsers may cache them for ever (config/test_settings.py
+# swaps in the plain storage: tests run without collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
@@ -135,7 +157,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Celery's Django fix-up closes the database connection around every task unless told to reuse it; a new connection
-# costs its set-up and the first run of each trigger function (~50 ms here). Django's own rule (DB_CONN_MAX_AGE, and
+# costs its set-up and the first run of each trigger function. Django's own rule (DB_CONN_MAX_AGE, and
 # a broken connection is dropped) still applies after each task: see config/celery_app.py.
 CELERY_DB_REUSE_MAX = 500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -203,6 +225,10 @@ FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = int(os.environ.get("FETCH_MAX_REDIRECTS", "5"))
 FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "IncidentAtlas/1.0 (+https://example.org/atlas)")
+
+# The countries the atlas covers (ISO 3166-1 alpha-2): the gazetteer loads, extraction locates, filters and pages
+# offer, and the export names these.
+COVERED_COUNTRIES = tuple(code.upper() for code in env_list("COVERED_COUNTRIES", "IQ,SY"))
 
 LOGGING = {
     "version": 1,

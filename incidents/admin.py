@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .countries import country_name
 from .models import Actor, Incident, IncidentActor, IncidentSource, Place
 from .services import (
     actor_save,
@@ -85,8 +86,7 @@ class CountryFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # The gazetteer is small; DISTINCT over millions of incidents is not.
         codes = Place.objects.order_by("country").values_list("country", flat=True).distinct()
-        names = {"IQ": "Iraq", "SY": "Syria"}
-        return [(code, names.get(code, code)) for code in codes if code]
+        return [(code, country_name(code)) for code in codes if code]
 
     def queryset(self, request, queryset):
         return queryset.filter(country=self.value()) if self.value() else queryset

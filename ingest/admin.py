@@ -16,12 +16,13 @@ from django.utils.text import Truncator
 
 from incidents import services
 from incidents.models import Article, IncidentSource, Source, UnresolvedPlace
+from incidents.text import content_hash
 
 from .feeds import FeedError
 from .fetch import canonical_url
 from .management.commands.ingest import store_document
 from .tasks import poll_source, process_article
-from .text import TextError, content_hash, parse_plain
+from .text import TextError, parse_plain
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 

@@ -178,8 +178,8 @@ def candidates_for(
     for report in reports:
         where |= report.candidate_filter()
     queryset = Incident.objects.filter(where).annotate(
-        # The actor links as the link-summary triggers keep them (migration 0009): one column, where four array
-        # subqueries per candidate cost ~0.1 ms each in a dense region.
+        # The actor links as the link-summary triggers keep them (migration 0009): one column, not four array
+        # subqueries per candidate.
         actor_list=F("actors_json"),
         other_reports=RawSQL(services.INCIDENT_OTHER_REPORTS_SQL, [article_id], output_field=JSONField()),
     )
@@ -235,23 +235,6 @@ def best_candidate(report: Report, candidates: list[Incident], umbrellas: dict[s
             )
         )
     return min(ranked)[-1] if ranked else None
-
-
-def find_candidate(
-    *,
-    event_type: str,
-    sub_event_type: str,
-    date: dt.date,
-    date_precision: str,
-    place: Place | None,
-    country: str,
-    actor_names: list[str],
-    umbrellas: dict[str, str] | None = None,
-) -> Incident | None:
-    """The known incident this report most likely describes, or None (one report on its own, unlocked)."""
-    report = Report(event_type, sub_event_type, date, date_precision, place, country, actor_names)
-    umbrellas = _umbrellas(set(actor_names)) if umbrellas is None else umbrellas
-    return best_candidate(report, candidates_for([report]), umbrellas)
 
 
 def _incident_date(found: ExtractedIncident, article: Article) -> tuple[dt.date | None, str]:

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Actor, Article, Place, Source
+from incidents.text import content_hash
 
 from . import extract
 from .feeds import FeedError, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
 from .merge import merge_extraction
-from .text import TextError, content_hash, looks_like_html, parse_html, parse_plain
+from .text import TextError, looks_like_html, parse_html, parse_plain
 
 logger = logging.getLogger(__name__)
 

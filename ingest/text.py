@@ -1,9 +1,9 @@
-"""Article text: main text, title and date out of HTML (trafilatura), boilerplate dropped, a hash to spot repeats."""
+"""Article text: main text, title and date out of HTML (trafilatura), boilerplate dropped (the content hash that
+spots repeats is incidents.text.content_hash)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html as html_lib
 import logging
 import re
@@ -172,14 +172,3 @@ def parse_plain(raw: str) -> PageText:
     if not body:
         raise TextError("The text has a headline but no body")
     return PageText(title=title[:1000], text=body, published=published)
-
-
-def normalise_for_hash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 over the body with case, quotes and spacing folded, so a re-published copy hashes the same."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -556,6 +556,28 @@ def test_saving_an_actor_in_the_admin_refreshes_its_search_names(editor_client):
 # --- demo_admin ----------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+def test_demo_admin_refuses_to_run_with_debug_off(monkeypatch, django_user_model):
+    monkeypatch.delenv("DEMO_ADMIN_ALLOW_WITHOUT_DEBUG", raising=False)
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("demo_admin", stdout=io.StringIO())
+    assert django_user_model.objects.count() == 0
+
+
+def test_demo_admin_runs_with_debug_off_when_told_by_flag_or_environment(monkeypatch, django_user_model):
+    monkeypatch.setenv("DEMO_ADMIN_USER", "flagged")
+    call_command("demo_admin", "--allow-without-debug", stdout=io.StringIO())
+    monkeypatch.setenv("DEMO_ADMIN_USER", "by-env")
+    monkeypatch.setenv("DEMO_ADMIN_ALLOW_WITHOUT_DEBUG", "1")
+    call_command("demo_admin", stdout=io.StringIO())
+    assert sorted(django_user_model.objects.values_list("username", flat=True)) == ["by-env", "flagged"]
+
+
+@pytest.mark.usefixtures("debug_on")
 def test_demo_admin_creates_a_superuser_in_admins_and_prints_the_credentials(monkeypatch, django_user_model):
     monkeypatch.delenv("DEMO_ADMIN_USER", raising=False)
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
@@ -570,6 +592,7 @@ def test_demo_admin_creates_a_superuser_in_admins_and_prints_the_credentials(mon
     assert "'admin'" in out.getvalue() and "'atlas-demo'" in out.getvalue()
 
 
+@pytest.mark.usefixtures("debug_on")
 def test_demo_admin_run_twice_updates_the_same_user_from_the_environment(monkeypatch, django_user_model):
     monkeypatch.setenv("DEMO_ADMIN_USER", "curie")
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "first-pass-1")
@@ -584,6 +607,7 @@ def test_demo_admin_run_twice_updates_the_same_user_from_the_environment(monkeyp
     assert user.groups.count() == 1
 
 
+@pytest.mark.usefixtures("debug_on")
 def test_the_demo_admin_can_log_in_and_open_the_admin(client, monkeypatch):
     monkeypatch.setenv("DEMO_ADMIN_USER", "demo")
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-123")

@@ -25,14 +25,14 @@ def clusters(filters, zoom, user=None):
 
 def from_rows(filters, zoom, user=None):
     # A country filter the summary cannot answer: the same clusters, computed from every incident.
-    assert selectors._cluster_summary_parts(filters={**filters, "country": ["IQ", "SY"]}, user=user, zoom=zoom,
+    assert selectors.clusters._cluster_summary_parts(filters={**filters, "country": ["IQ", "SY"]}, user=user, zoom=zoom,
                                             size=selectors.cluster_cell_size(zoom)) is None  # fmt: skip
     return clusters({**filters, "country": ["IQ", "SY"]}, zoom, user)
 
 
 def uses_summary(filters, zoom) -> bool:
     size = selectors.cluster_cell_size(zoom)
-    return selectors._cluster_summary_parts(filters=filters, user=None, zoom=zoom, size=size) is not None
+    return selectors.clusters._cluster_summary_parts(filters=filters, user=None, zoom=zoom, size=size) is not None
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Article, Incident, IncidentSource, UnresolvedPlace
+from incidents.text import content_hash
 from ingest import extract
 from ingest.fetch import TransientFetchError
 from ingest.tasks import MAX_RETRIES, process_article
-from ingest.text import content_hash
 from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
 from tests.factories import ArticleFactory, PlaceFactory
 from tests.fixtures.http import LocalServer

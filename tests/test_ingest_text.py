@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.text import TextError, clean_text, content_hash, fragment_to_text, parse_html, parse_plain
+from incidents.text import content_hash
+from ingest.text import TextError, clean_text, fragment_to_text, parse_html, parse_plain
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 DEMO = Path(__file__).parent.parent / "ingest" / "demo"

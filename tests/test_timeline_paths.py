@@ -90,7 +90,7 @@ def test_a_box_too_large_for_cells_uses_the_plain_query(grid_incidents):
 
 
 def test_postgresql_reads_a_box_timeline_from_the_cell_index_alone(grid_incidents):
-    qs = selectors._in_point_cells(
+    qs = selectors.in_point_cells(
         selectors.incident_list(filters={"bbox": BOXES[0], "event_type": ["battles"]}),
         {"bbox": BOXES[0], "event_type": ["battles"]},
     )
@@ -145,7 +145,7 @@ def test_month_and_year_timelines_read_the_roll_up_that_fits(filters):
 def test_map_clusters_of_a_box_read_by_cells_equal_the_plain_query(grid_incidents, bbox, zoom, monkeypatch):
     filters = {"bbox": bbox, "date_from": dt.date(2015, 2, 1)}
     by_cells = selectors.incident_clusters(filters=filters, zoom=zoom)
-    monkeypatch.setattr(selectors, "_in_point_cells", lambda qs, filters: qs)
+    monkeypatch.setattr(selectors.timeline, "in_point_cells", lambda qs, filters: qs)
     plain = selectors.incident_clusters(filters=filters, zoom=zoom)
     assert plain[0], "the box must hold incidents, or the comparison proves nothing"
     assert by_cells == plain

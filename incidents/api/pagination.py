@@ -19,7 +19,7 @@ from django.db.models import Expression, F, QuerySet
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -171,7 +171,3 @@ class KeysetPaginator:
             cursor = _encode([self.name, self.keyset.row_key(last), last["id"]])
             next_url = replace_query_param(self.request.build_absolute_uri(), CURSOR_PARAM, cursor)
         return Page(rows=found, next_url=next_url)
-
-
-def first_page_url(request: Request) -> str:
-    return remove_query_param(request.build_absolute_uri(), CURSOR_PARAM)

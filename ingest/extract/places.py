@@ -12,7 +12,7 @@ import dataclasses
 import math
 import re
 
-from django.conf import settings
+from incidents.countries import covered_countries
 
 from .. import gazetteer_index
 from ..events import Trigger
@@ -90,7 +90,7 @@ def offset_mention(m: Mention, before: str) -> Mention | None:
 
 
 def covered(country: str) -> bool:
-    return country in settings.COVERED_COUNTRIES
+    return country in covered_countries()
 
 
 def _datelines(full: str, located: list[Mention]) -> set[int]:

@@ -10,10 +10,11 @@ from django.db.models import Count
 from tqdm import tqdm
 
 from incidents.models import Article, Incident, IncidentSource, Source
+from incidents.text import content_hash
 from ingest.management.commands.ingest import store_document, store_feed_document
 from ingest.manifest import metadata_for
 from ingest.tasks import process_article
-from ingest.text import content_hash, parse_plain
+from ingest.text import parse_plain
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 # The demo feed is a saved copy; its source is inactive so that beat never tries to reach the site offline.

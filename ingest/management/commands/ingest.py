@@ -11,11 +11,12 @@ from tqdm import tqdm
 
 from incidents import services
 from incidents.models import Article, Source
+from incidents.text import content_hash
 from ingest.feeds import FeedError, parse_feed
 from ingest.fetch import FEED_TYPES, HTML_TYPES, FetchError, canonical_url, decode_bytes, fetch
 from ingest.manifest import DocumentMeta, ManifestError, metadata_for
 from ingest.tasks import ingest_article, poll, process_article
-from ingest.text import TextError, content_hash, looks_like_html, parse_html, parse_plain
+from ingest.text import TextError, looks_like_html, parse_html, parse_plain
 
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}

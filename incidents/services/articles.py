@@ -1,0 +1,271 @@
+"""Articles: submitted by tools, stored by ingest (one per canonical URL and per content hash), claimed by one
+worker at a time, marked processed or failed, and queued again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from urllib.parse import urldefrag
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .. import text as article_text
+from ..models import Article, Source
+
+log = logging.getLogger("incidents.ingest")
+
+
+def _queue_article(article_id: int) -> None:
+    from config.celery_app import app as celery_app
+
+    try:
+        # By name: the domain does not import ingest; the ingest worker registers this task.
+        celery_app.send_task("ingest.tasks.process_article", args=[article_id])
+    except Exception as exc:  # a broker outage must not turn a stored submission into a 500
+        logging.getLogger(__name__).error("Could not queue article %s: %s", article_id, exc)
+        Article.objects.filter(pk=article_id).update(error=f"Could not queue for ingest: {exc}"[:1000])
+
+
+def article_submit(*, url: str | None = None, title: str = "", text: str = "", user) -> Article:
+    """Store an article sent by a tool and queue it for ingest once the transaction commits.
+
+    The same URL or the same text (folded for case, quotes and spacing) returns the article already stored; one that
+    had failed is queued again.
+    """
+    url = urldefrag((url or "").strip()).url
+    text = (text or "").strip()
+    title = (title or "").strip()[:1000]
+    if not url and not text:
+        raise ValidationError("Give the article's URL or its text.")
+    if url:
+        URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")(url)
+        if len(url) > 2000:
+            raise ValidationError("The URL is longer than 2,000 characters.")
+    content_hash = article_text.content_hash(text) if text else None
+
+    def existing() -> Article | None:
+        found = Article.objects.filter(url=url).first() if url else None
+        if found is None and content_hash:
+            found = Article.objects.filter(content_hash=content_hash).first()
+        return found
+
+    with transaction.atomic():
+        article = existing()
+        if article is None:
+            try:
+                with transaction.atomic():
+                    article = Article.objects.create(
+                        url=url, title=title, text=text, content_hash=content_hash, status=Article.Status.QUEUED
+                    )
+            except IntegrityError:
+                # Another request stored the same URL or text between our look-up and insert.
+                article = existing()
+                if article is None:
+                    raise
+                return article
+        elif article.status == Article.Status.FAILED:
+            article.status, article.error = Article.Status.QUEUED, ""
+            article.save(update_fields=["status", "error", "updated_at"])
+        else:
+            return article
+        article_id = article.pk
+        transaction.on_commit(lambda: _queue_article(article_id))
+    return article
+
+
+def _as_utc_datetime(value: dt.date | dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def _article_lookup(*, url: str, content_hash: str | None) -> Article | None:
+    found = Article.objects.filter(url=url).first() if url else None
+    if found is None and content_hash:
+        found = Article.objects.filter(content_hash=content_hash).first()
+    return found
+
+
+def article_create_or_get(
+    *,
+    url: str = "",
+    title: str = "",
+    text: str = "",
+    published: dt.date | dt.datetime | None = None,
+    source: Source | None = None,
+    content_hash: str | None = None,
+) -> tuple[Article, bool]:
+    """One article per canonical URL and per content hash: returns (article, created).
+
+    `url` must already be canonical and `content_hash` computed over the body (ingest.text.content_hash).
+    """
+    existing = _article_lookup(url=url, content_hash=content_hash)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                url=url,
+                title=title[:1000],
+                text=text,
+                content_hash=content_hash or None,
+                published=_as_utc_datetime(published),
+                source=source,
+                fetched_at=timezone.now() if text else None,
+                status=Article.Status.QUEUED,
+            )
+        return article, True
+    except IntegrityError:
+        # Another worker stored the same URL or content between the look-up and the insert.
+        existing = _article_lookup(url=url, content_hash=content_hash)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def article_claim(*, article_id: int, force: bool = False) -> bool:
+    """Take an article for processing with one conditional UPDATE, so two workers never process it at once.
+
+    A claim is a lease (ARTICLE_CLAIM_LEASE_SECONDS, the task's hard time limit): one older than that belongs to a
+    worker that died, and may be taken again.
+    """
+    statuses = [Article.Status.QUEUED, Article.Status.FETCHED]
+    if force:
+        statuses += [Article.Status.PROCESSED, Article.Status.FAILED]
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=article_claim_lease_seconds())
+    claimed = (
+        Article.objects.filter(pk=article_id)
+        .filter(Q(status__in=statuses) | Q(status=Article.Status.PROCESSING, updated_at__lt=stale))
+        .update(status=Article.Status.PROCESSING, attempts=F("attempts") + 1, updated_at=now)
+    )
+    return claimed == 1
+
+
+def article_claim_lease_seconds() -> float:
+    return float(getattr(settings, "ARTICLE_CLAIM_LEASE_SECONDS", None) or settings.CELERY_TASK_TIME_LIMIT)
+
+
+def article_claim_expiry(*, article_id: int) -> dt.datetime | None:
+    """When another worker's claim on this article lapses, or None if it is not being processed."""
+    claimed_at = (
+        Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return claimed_at + dt.timedelta(seconds=article_claim_lease_seconds()) if claimed_at else None
+
+
+def article_recover_stale(*, max_attempts: int) -> tuple[list[int], list[int]]:
+    """Articles whose claim lapsed (their worker was killed, or its task hit the hard time limit and was acked):
+    returns (ids put back in the queue, ids marked failed because they were claimed `max_attempts` times already,
+    so that an article that kills its worker does not do so forever). The caller queues the first list."""
+    stale = timezone.now() - dt.timedelta(seconds=article_claim_lease_seconds())
+    lapsed = Article.objects.filter(status=Article.Status.PROCESSING, updated_at__lt=stale)
+    failed = list(lapsed.filter(attempts__gte=max_attempts).order_by("pk").values_list("pk", flat=True))
+    if failed:
+        Article.objects.filter(pk__in=failed, status=Article.Status.PROCESSING).update(
+            status=Article.Status.FAILED,
+            error=f"Its worker stopped (killed or out of time) on each of {max_attempts} attempts",
+            updated_at=timezone.now(),
+        )
+    requeued = list(lapsed.filter(attempts__lt=max_attempts).order_by("pk").values_list("pk", flat=True))
+    if requeued:
+        Article.objects.filter(pk__in=requeued, status=Article.Status.PROCESSING, updated_at__lt=stale).update(
+            status=Article.Status.QUEUED, updated_at=timezone.now()
+        )
+    return requeued, failed
+
+
+def article_save_text(
+    *,
+    article: Article,
+    title: str,
+    text: str,
+    content_hash: str,
+    published: dt.date | dt.datetime | None = None,
+    final_url: str = "",
+) -> Article | None:
+    """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
+    the placeholder row is then deleted, so that one story is one article."""
+    with transaction.atomic():
+        duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        if duplicate is not None:
+            log.info("Article %s is a copy of article %s; dropped", article.pk, duplicate.pk)
+            article.delete()
+            return None
+        article.text = text
+        article.content_hash = content_hash
+        article.title = article.title or title[:1000]
+        article.published = article.published or _as_utc_datetime(published)
+        article.fetched_at = timezone.now()
+        fields = ["text", "content_hash", "title", "published", "fetched_at", "updated_at"]
+        if final_url and final_url != article.url and not Article.objects.filter(url=final_url).exists():
+            article.url = final_url
+            fields.append("url")
+        article.save(update_fields=fields)
+    return article
+
+
+def article_set_metadata(*, article: Article, published: dt.date | dt.datetime | None = None, url: str = "") -> bool:
+    """Publisher metadata known apart from the text (a manifest beside saved copies): the publication date is stored
+    when it differs, a URL only when the article has none and no other article holds it. A changed date queues the
+    article to be read again, since it dates what the text leaves undated. Returns True when it was queued."""
+    changes = {}
+    published = _as_utc_datetime(published)
+    if published is not None and article.published != published:
+        changes["published"] = published
+    if url and not article.url and not Article.objects.filter(url=url).exclude(pk=article.pk).exists():
+        changes["url"] = url
+    if not changes:
+        return False
+    requeue = "published" in changes and article.status != Article.Status.PROCESSING
+    if requeue:
+        changes["status"] = Article.Status.QUEUED
+    Article.objects.filter(pk=article.pk).update(**changes, updated_at=timezone.now())
+    for field, value in changes.items():
+        setattr(article, field, value)
+    return requeue
+
+
+def article_mark_processed(*, article_id: int, note: str = "") -> None:
+    """Done; `note` keeps what was read but not recorded (an incident without a date), for a curator to see."""
+    Article.objects.filter(pk=article_id).update(
+        status=Article.Status.PROCESSED, error=note[:5000], processed_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def article_mark_failed(*, article_id: int, error: str, will_retry: bool = False) -> None:
+    """Record why an article failed; one that will be retried goes back to queued with the error kept."""
+    status = Article.Status.QUEUED if will_retry else Article.Status.FAILED
+    Article.objects.filter(pk=article_id).update(status=status, error=error[:5000], updated_at=timezone.now())
+
+
+def article_requeue(*, article_ids: Iterable[int]) -> list[int]:
+    """Queue articles again (a curator's retry, or a newly added place); one being processed is left alone."""
+    ids = list(
+        Article.objects.filter(pk__in=list(article_ids))
+        .exclude(status=Article.Status.PROCESSING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        Article.objects.filter(pk__in=ids).update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
+
+        def send() -> None:
+            from config.celery_app import app as celery_app
+
+            for article_id in ids:
+                # By name: the domain does not import ingest. force: the article may have been processed before.
+                celery_app.send_task("ingest.tasks.process_article", args=[article_id], kwargs={"force": True})
+
+        transaction.on_commit(send)
+    return ids
