@@ -13,7 +13,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -165,6 +165,49 @@ class IncidentSourceInline(admin.StackedInline):
         return format_html("<pre>{}</pre>", json.dumps(obj.extracted, indent=2, ensure_ascii=False, default=str))
 
 
+# Impact times doubt: deaths (a report without a toll counts as one) times how unsure extraction is. An incident a
+# person entered (no confidence) is not in doubt.
+REVIEW_PRIORITY = ExpressionWrapper(
+    (Coalesce(F("fatalities"), Value(0)) + Value(1)) * (Value(1.0) - Coalesce(F("confidence"), Value(1.0))),
+    output_field=FloatField(),
+)
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    title = "review queue"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("queue", "Unreviewed: most deaths, least sure first")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "queue":
+            return queryset.filter(status=Incident.Status.UNREVIEWED)
+        return queryset
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    title = "confidence"
+    parameter_name = "confidence"
+    BANDS = {"low": (0.0, 0.5), "medium": (0.5, 0.85), "high": (0.85, 1.01)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("low", "Low (< 0.5)"),
+            ("medium", "Medium (0.5–0.85)"),
+            ("high", "High (≥ 0.85)"),
+            ("none", "Entered by hand"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(confidence__isnull=True)
+        if self.value() in self.BANDS:
+            low, high = self.BANDS[self.value()]
+            return queryset.filter(confidence__gte=low, confidence__lt=high)
+        return queryset
+
+
 @admin.register(Incident)
 class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = [
@@ -173,12 +216,15 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         "sub_event_type",
         "place_display",
         "fatalities",
+        "confidence_display",
         "status",
         "source_count",
         "curator_locked",
     ]
     list_display_links = ["date", "sub_event_type"]
     list_filter = [
+        ReviewQueueFilter,
+        ConfidenceFilter,
         "status",
         "event_type",
         "sub_event_type",
@@ -200,10 +246,11 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [IncidentActorInline, IncidentSourceInline]
     actions = ["verify", "reject", "merge"]
-    readonly_fields = ["created_at", "updated_at", "is_synthetic"]
+    readonly_fields = ["created_at", "updated_at", "is_synthetic", "confidence", "confidence_reasons_display"]
     history_list_display = ["status", "fatalities", "curator_locked"]
     fieldsets = [
         (None, {"fields": [("event_type", "sub_event_type"), "summary", ("status", "curator_locked")]}),
+        ("How sure", {"fields": ["confidence", "confidence_reasons_display"]}),
         ("When", {"fields": [("date", "date_precision")]}),
         (
             "Where",
@@ -220,7 +267,27 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_count=_count_of(IncidentSource, "incident"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(source_count=_count_of(IncidentSource, "incident"), review_priority=REVIEW_PRIORITY)
+        )
+
+    def get_ordering(self, request):
+        # The review queue puts what matters most and is least sure first, unless the curator sorts by a column.
+        if request.GET.get(ReviewQueueFilter.parameter_name) == "queue" and not request.GET.get("o"):
+            return [REVIEW_PRIORITY.desc(), "-date", "-pk"]
+        return super().get_ordering(request)
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_display(self, obj):
+        return "-" if obj.confidence is None else f"{obj.confidence:.2f}"
+
+    @admin.display(description="why")
+    def confidence_reasons_display(self, obj):
+        if not obj.confidence_reasons:
+            return "-"
+        return format_html_join("", "<li>{}</li>", ((reason,) for reason in obj.confidence_reasons))
 
     @admin.display(description="place", ordering="location_name")
     def place_display(self, obj):

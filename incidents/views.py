@@ -67,6 +67,7 @@ class IncidentFilterForm(forms.Form):
         required=False, choices=[(code, country_name(code)) for code in covered_countries()]
     )
     min_fatalities = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+    min_confidence = forms.FloatField(required=False, min_value=0, max_value=1)
     status = CommaMultipleChoiceField(required=False, choices=Incident.Status.choices)
     q = forms.CharField(required=False, max_length=500)
 
@@ -113,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         messages.warning(request, f"Ignored a filter: {error}")
     place = selectors.place_get(pk=filters["place"]) if filters.get("place") else None
     initial = {
-        **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
+        **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "min_confidence", "q")},
         "date_from": filters["date_from"].isoformat() if filters.get("date_from") else "",
         "date_to": filters["date_to"].isoformat() if filters.get("date_to") else "",
         "event_type": filters.get("event_type", []),

@@ -328,6 +328,8 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
                 "fatalities": found.fatalities,
                 "injured": found.injured,
                 "missing": found.missing,
+                "confidence": found.confidence,
+                "confidence_reasons": list(found.confidence_reasons),
             }
             candidate = best_candidate(report, pool, umbrellas)
             incident, created = recorder.record(

@@ -199,6 +199,12 @@ class IncidentFilterSet(django_filters.FilterSet):
     country = _CountryFilter(help_text="ISO 3166-1 alpha-2 codes or names, comma-separated, e.g. `IQ,SY`.")
     admin1 = django_filters.CharFilter(max_length=120, help_text="Province (admin1) exactly as written, e.g. `Kirkuk`.")
     min_fatalities = IntFilter(min_value=0, max_value=MAX_INT, help_text="At least this many fatalities (best).")
+    min_confidence = django_filters.NumberFilter(
+        min_value=0,
+        max_value=1,
+        help_text="Hide extracted incidents less sure than this (0-1, see `confidence`); incidents a person entered "
+        "have no confidence and always pass.",
+    )
     status = _ListFilter(
         choices=Incident.Status.choices,
         noun="status",

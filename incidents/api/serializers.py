@@ -43,6 +43,11 @@ class IncidentPropertiesSerializer(serializers.Serializer):
     injured = serializers.IntegerField(allow_null=True)
     missing = serializers.IntegerField(allow_null=True)
     status = serializers.ChoiceField(choices=Incident.Status.choices)
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text="How sure extraction is that the incident is right (0-1; calibrated: see the README). Null for "
+        "incidents a person entered.",
+    )
     summary = serializers.CharField(allow_blank=True)
     actors = ActorRoleSerializer(many=True)
     source_count = serializers.IntegerField()
@@ -116,6 +121,9 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 class IncidentDetailSerializer(IncidentRowSerializer):
+    confidence_reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="What the confidence rests on, in words a curator reads"
+    )
     curator_locked = serializers.BooleanField()
     place = PlaceBriefSerializer(allow_null=True)
     actors = DetailActorSerializer(many=True)

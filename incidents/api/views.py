@@ -315,6 +315,8 @@ def incident_detail_data(incident: Incident, request) -> dict:
         "injured": incident.injured,
         "missing": incident.missing,
         "status": incident.status,
+        "confidence": incident.confidence,
+        "confidence_reasons": incident.confidence_reasons,
         "curator_locked": incident.curator_locked,
         "summary": incident.summary,
         "actors": [

@@ -32,8 +32,8 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
 
     Filters take cleaned values (incidents.api.filters.IncidentFilterSet makes them from query strings):
     bbox (min_lon, min_lat, max_lon, max_lat), date_from / date_to (date), event_type / sub_event_type / status /
-    country (lists), actor (id or any alias), place (id), admin1 (str), min_fatalities (int), q (web-search syntax),
-    updated_since (aware datetime). Empty values are ignored.
+    country (lists), actor (id or any alias), place (id), admin1 (str), min_fatalities (int), min_confidence (0-1),
+    q (web-search syntax), updated_since (aware datetime). Empty values are ignored.
     """
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
     qs = Incident.objects.all()
@@ -58,6 +58,9 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
         qs = qs.filter(place_id=int(filters["place"]))
     if "min_fatalities" in filters:
         qs = qs.filter(fatalities__gte=int(filters["min_fatalities"]))
+    if "min_confidence" in filters:
+        # Incidents a person entered have no extraction confidence: they are not in doubt.
+        qs = qs.filter(Q(confidence__gte=float(filters["min_confidence"])) | Q(confidence__isnull=True))
     if "updated_since" in filters:
         qs = qs.filter(updated_at__gte=filters["updated_since"])
     if "actor" in filters:
@@ -88,6 +91,7 @@ INCIDENT_ROW_FIELDS = (
     "injured",
     "missing",
     "status",
+    "confidence",
     "summary",
     "created_at",
     "updated_at",

@@ -32,9 +32,18 @@ def _casualties_from_sources(incident: Incident) -> None:
         setattr(incident, field, max(values) if values else None)
 
 
+def _take_confidence(incident: Incident, values: dict) -> None:
+    """The best-read report decides: the maximum is the same whatever order the reports come in, and a re-read of
+    one article changes nothing."""
+    new = values.get("confidence")
+    if isinstance(new, float | int) and (incident.confidence is None or new > incident.confidence):
+        incident.confidence = float(new)
+        incident.confidence_reasons = list(values.get("confidence_reasons") or [])
+
+
 def _recorded_values(incident: Incident) -> tuple:
     fields = ("fatalities_low", "fatalities", "fatalities_high", "injured", "missing", "place_id", "geo_precision",
-              "date", "date_precision")  # fmt: skip
+              "date", "date_precision", "confidence")  # fmt: skip
     return tuple(getattr(incident, field) for field in fields)
 
 
@@ -56,6 +65,8 @@ def _incident_from_extraction(*, values: dict, evidence: str, article: Article) 
         injured=values.get("injured"),
         missing=values.get("missing"),
         summary=evidence[:2000],
+        confidence=values.get("confidence"),
+        confidence_reasons=values.get("confidence_reasons") or [],
     )
     incident._change_reason = f"extracted from article {article.pk}"
     incident.save()
@@ -171,6 +182,7 @@ class ArticleIncidentRecorder:
                 incident.date_precision
             ):
                 incident.date, incident.date_precision = values["date"], new_precision
+            _take_confidence(incident, values)
             if _recorded_values(incident) != before:
                 incident._change_reason = f"updated from article {article.pk}"
                 incident.save()

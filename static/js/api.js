@@ -10,6 +10,7 @@ export const FILTER_KEYS = [
   "admin1",
   "country",
   "min_fatalities",
+  "min_confidence",
   "status",
   "q",
 ];
