@@ -89,7 +89,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"(?:bombs?|device|explosives?) (?:[\w-]+ ){1,6}?(?:exploded|went off|detonated)|"
             r"(?:unexploded|old|leftover) (?:[\w-]+ ){0,2}?(?:shells?|mortars?|rockets?|ordnance|munitions?|bombs?)|"
             r"(?:remnants?|leftovers?) of (?:the )?war (?:[\w-]+ ){0,4}?(?:exploded|detonated|went off|killed)|"
-            r"(?:explosion|blast)s? (?:hit|struck|killed|ripped|targeted|rocked|tore|at|in|near|on)|"
+            r"(?:explosion|blast)s? (?:(?:that|which) )?(?:hit|struck|killed|ripped|targeted|targeting|rocked|tore|"
+            r"took place|occurred|at|in|near|on)|explosive attacks?|"
             r"(?:home-?made|hand-?made) (?:bombs?|explosives?|devices?)|"
             r"(?:booby-?trapped|rigged|explosive-laden|bomb-laden|bomb-rigged) (?:[\w-]+ ){0,2}?"
             r"(?:exploded|detonated|went off|blew up)|booby-?trapped (?:cars?|vehicles?|motorcycles?|houses?|bodies))\b"
@@ -431,6 +432,7 @@ REALIS = _p(
     r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
     r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) "
 )
+CROWD = _p(r"\b(?:protesters|demonstrators|rioters|protest(?:s|ing)?|demonstrations?|sit-ins?|crowds? of)\b")
 CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")
 
 
@@ -473,6 +475,9 @@ def best_trigger(sentence: str) -> Trigger | None:
     # the territorial verb is the main news and no means of violence is named.
     if best.sub_event_type == S.PEACEFUL_PROTEST and any(t.event_type == E.RIOTS for t in found):
         best = next(t for t in found if t.event_type == E.RIOTS)
+    # "Security forces and protesters clashed": a crowd, not an armed side, fought; a riot, as ACLED codes it.
+    if best.event_type == E.BATTLES and best.sub_event_type == S.ARMED_CLASH and CROWD.search(sentence):
+        best = Trigger(str(E.RIOTS), str(S.VIOLENT_DEMONSTRATION), best.start, best.end, best.rank)
     return best
 
 
