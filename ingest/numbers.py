@@ -24,6 +24,8 @@ _ONE = re.compile(
     re.I,
 )
 # "the death of four civilians", "claimed the lives of 12 workers", "stoned to death one civilian": the count after.
+# "resulted in the death of the SDF fighter": one.
+_DEATH_OF_ONE = re.compile(r"\b(?:the\s+)?death\s+of\s+(?:the|a|an|one)\s+(?=[\w-]+)", re.I)
 _DEATH_OF = re.compile(
     r"\b(?:(?:the\s+)?deaths?\s+of|claim(?:ed|ing)\s+the\s+lives\s+of|(?:stoned|beaten|stabbed|burned|tortured|hacked)"
     r"\s+to\s+death)\s+",
@@ -35,6 +37,13 @@ _VERB_ONE = re.compile(
     r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down|assassinat(?:ed|ing)|"
     r"murder(?:ed|ing))\s+(?:a|an|its|his|her)\s+"
     r"(?!(?:number|total|few|dozen|handful|lot)\b)",
+    re.I,
+)
+# "a policeman and a militant were killed": two.
+_PAIR = re.compile(
+    r"\b(?:a|an)\s+(?=[\w-]+(?:\s+[\w-]+)?\s+and\s+(?:a|an|1)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:were|have been)\s+"
+    r"(?:killed|wounded|injured|shot dead))|(?<=\band\s)(?:a|an)\s+(?=[\w-]+(?:\s+[\w-]+)?\s+(?:were|have been)\s+"
+    r"(?:killed|wounded|injured|shot dead))",
     re.I,
 )
 # "killed him, his wife and two sons": the man named before is one of the dead.
@@ -50,13 +59,15 @@ KILLED = (
 INJURED = r"(?:injured|wounded|wounding|hurt|injuries|injuries to)"
 MISSING = r"(?:missing|unaccounted for|disappeared)"
 # Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
-_NOT_PEOPLE = re.compile(
-    r"^\s*(?:years?|days?|months?|weeks?|hours?|minutes?|km|kilomet(?:er|re)s?|miles?|metres?|meters?|percent|%|"
+_THINGS = (
+    r"(?:years?|days?|months?|weeks?|hours?|minutes?|km|kilomet(?:er|re)s?|miles?|metres?|meters?|percent|%|"
     r"rockets?|missiles?|drones?|mortars?|shells?|seats?|attacks?|vehicles?|trucks?|cars?|houses?|homes?|times?|"
     r"convoys?|bases?|strikes?|airstrikes?|raids?|bombs?|bombings?|explosions?|blasts?|grenades?|devices?|shots?|"
-    r"rounds?|tons?|dollars?|million|billion)\b",
-    re.I,
+    r"rounds?|tons?|dollars?|million|billion)\b"
 )
+_NOT_PEOPLE = re.compile(r"^\s*" + _THINGS, re.I)
+# "two adjacent houses", "two separate roadside bombs": the noun a word or two on says what was counted.
+_NOT_PEOPLE_AHEAD = re.compile(r"^(?:\s+(?!and\b|or\b|of\b)[A-Za-z-]+){1,2}?\s+" + _THINGS, re.I)
 _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
 # Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count and no
 # other casualty verb ("killed 1 contractor and wounded 9": the 1 is not the wounded).
@@ -92,18 +103,25 @@ _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.
 
 # "There were no casualties", "No one was hurt": a toll of zero, which is news, not a missing figure.
 _NONE_KILLED = re.compile(
-    r"\b(?:there were no (?:casualties|deaths|fatalities)|no (?:casualties|deaths|fatalities) (?:were|was) "
-    r"(?:reported|caused)|caus(?:ed|ing) no (?:casualties|deaths)|without (?:causing )?(?:any )?casualties|"
-    r"(?:no one|nobody) was (?:killed|hurt|injured|wounded|harmed))\b",
+    r"\b(?:there (?:were|was) no (?:reported |immediate (?:reports? of )?)?(?:casualt(?:y|ies)|deaths|fatalities|"
+    r"injuries)|no (?:casualties|deaths|fatalities|injuries) (?:were|was) (?:reported|caused)|"
+    r"caus(?:ed|ing) no (?:casualties|deaths|injuries|human losses)|without (?:causing )?(?:any )?(?:human )?"
+    r"(?:casualties|losses|injuries)|(?:no one|nobody) was (?:killed|hurt|injured|wounded|harmed)|"
+    r"no (?:human )?(?:casualties|losses) (?:were )?(?:reported|recorded))\b",
     re.I,
 )
-_NONE_HURT = re.compile(r"\b(?:no one|nobody) was (?:hurt|injured|wounded|harmed)\b", re.I)
+_NONE_HURT = re.compile(
+    r"\b(?:(?:no one|nobody) was (?:hurt|injured|wounded|harmed)|caus(?:ed|ing) no (?:casualties|injuries)|"
+    r"without (?:causing )?(?:any )?(?:human )?(?:casualties|injuries)|there (?:were|was) no (?:reported )?"
+    r"(?:casualt(?:y|ies)|injuries))\b",
+    re.I,
+)
 # "11 civilians, including four children, were killed": the subset is not the toll.
 _SUBSET = re.compile(r",?\s*\b(?:including|among them|of whom|among whom)\s+[^,;:()]{1,60},", re.I)
 # "28 SDF fighters and five civilians dead": the parts of one toll.
 _PARTS = re.compile(
-    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,2}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,2}?)"
-    r"\s+(?:were\s+|have been\s+|had been\s+)?(?:killed|dead)\b",
+    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,2}?)"
+    r"\s+(?:were\s+|have been\s+|had been\s+)?(?:killed|dead|martyred|died)\b",
     re.I,
 )
 
@@ -118,7 +136,9 @@ def digitize(sentence: str) -> str:
     text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
+    text = _DEATH_OF_ONE.sub("killed 1 ", text)
     text = _DEATH_OF.sub("killed ", text)
+    text = _PAIR.sub("1 ", text)
     text = _ONE.sub("1 ", text)
     text = _VERB_ONE.sub(r"\1 1 ", text)
     text = _VERB_PRONOUN.sub(r"\1 1 man", text)
@@ -137,7 +157,7 @@ def _is_count(text: str, m: re.Match) -> bool:
     before = text[: m.start(1)]
     if _MONTHS.search(before[-12:]):
         return False
-    if _NOT_PEOPLE.match(text[number_end:]):
+    if _NOT_PEOPLE.match(text[number_end:]) or _NOT_PEOPLE_AHEAD.match(text[number_end:]):
         return False
     value = int(m.group(1).replace(",", ""))
     if value > MAX_COUNT:
@@ -216,7 +236,7 @@ _KILL_STEMS = (
     "bodies",
     "no one",
     "nobody",
-    "casualties",
+    "casualt",
     "toll",
     "lives",
     "life",
@@ -234,7 +254,8 @@ _TOLL = re.compile(
 # "between 20 and 25 people were killed", "20 to 25 people", "20-25 people": a range, not two groups.
 _RANGE = re.compile(r"\b(?:between\s+)?" + NUM + r"\s*(?:and|to|-|\u2013)\s*" + NUM + r"(?=\s)", re.I)
 # "100 people were killed or wounded": killed and hurt together say nothing of the dead alone.
-_OR_HURT = re.compile(r"^\s*(?:or|and/or)\s+(?:wounded|injured|hurt)\b", re.I)
+# "five soldiers were killed and wounded": one count for both, no death toll.
+_OR_HURT = re.compile(r"^\s*(?:or|and/or|and)\s+(?:wounded|injured|hurt)\b", re.I)
 # "killing 1 policeman, the cleric of the local mosque and 3 civilians": a list of victims, each counted.
 _PERSON = (
     r"(?:man|men|woman|women|child|children|boy|girl|policeman|policemen|officer|soldier|civilian|fighter|member|"

@@ -96,3 +96,21 @@ def test_a_running_total_keeps_the_earlier_figure_as_low():
 def test_it_reads_tolls_told_as_deaths_lives_and_running_totals(sentence, fatalities, injured):
     found = casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("In Mosul, a policeman and a militant were killed in a shootout at a checkpoint.", 2, None),
+        ("Militants stormed two adjacent houses and shot dead five members of the family.", 5, None),
+        ("Two separate roadside bombs targeting army patrols killed three soldiers and wounded four.", 3, 4),
+        ("Five soldiers were killed and wounded in an attack on the outskirts of the town.", None, None),
+        ("The attack resulted in the death of the SDF fighter.", 1, None),
+        ("Three US soldiers, two fighters accompanying them and 13 civilians were martyred.", 18, None),
+        ("There was no reported casualty despite minor damage to the vehicle.", 0, 0),
+        ("Five mortar shells landed in the village, causing damage without human casualties.", 0, 0),
+    ],
+)
+def test_it_reads_pairs_combined_counts_and_tolls_of_none(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
