@@ -103,7 +103,7 @@ _BREAKDOWN = re.compile(r"^[^.;]{0,40}?[\u2013\u2014:-]\s*((?:" + NUM + r"[^\d;.
 
 # "There were no casualties", "No one was hurt": a toll of zero, which is news, not a missing figure.
 _NONE_KILLED = re.compile(
-    r"\b(?:there (?:were|was) no (?:reported |immediate (?:reports? of )?)?(?:casualt(?:y|ies)|deaths|fatalities|"
+    r"\b(?:there (?:were|was) no (?:reported )?(?:casualt(?:y|ies)|deaths|fatalities|"
     r"injuries)|no (?:casualties|deaths|fatalities|injuries) (?:were|was) (?:reported|caused)|"
     r"caus(?:ed|ing) no (?:casualties|deaths|injuries|human losses)|without (?:causing )?(?:any )?(?:human )?"
     r"(?:casualties|losses|injuries)|(?:no one|nobody) was (?:killed|hurt|injured|wounded|harmed)|"
