@@ -154,7 +154,14 @@ def scores(*folders: Path, predictor: Callable[[dict], dict] = predict) -> dict[
 
 
 def batches() -> list[Path]:
-    return sorted(p for p in REAL.glob("b[0-9]*") if (p / "articles.jsonl").exists())
+    """The labelled batches: each has its articles and a label for every one."""
+    out = []
+    for folder in sorted(REAL.glob("b[0-9]*")):
+        if (folder / "articles.jsonl").exists() and all(
+            (folder / f"{a['id']}.json").exists() for a in articles(folder)
+        ):
+            out.append(folder)
+    return out
 
 
 # --- Calibration -----------------------------------------------------------------------------------------------------
@@ -201,10 +208,10 @@ def band_table(scored: list[tuple[float, bool]]) -> list[tuple[str, int, float]]
     return table
 
 
-def calibrate() -> None:
+def calibrate(folders: list[Path] | None = None) -> None:
     from ingest.extract import confidence
 
-    folders = batches()
+    folders = folders or batches()
     rows = samples(folders)
     held_out = []
     for name in sorted({b for b, _, _ in rows}):
@@ -236,7 +243,7 @@ def main(argv: list[str]) -> None:
 
     django.setup()
     if argv[:1] == ["calibrate"]:
-        calibrate()
+        calibrate([Path(a) for a in argv[1:]] or None)
         return
     folders = [Path(a) for a in argv[1:]] or batches()
     s = scores(*folders)

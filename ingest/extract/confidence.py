@@ -35,8 +35,9 @@ _PLACE_LABELS = {
 }
 
 
-def features(d) -> dict[str, float]:
-    """Binary features of a draft (ingest.extract.drafts.Draft); names are stable, the weights file uses them."""
+def features(d, doc=None) -> dict[str, float]:
+    """Binary features of a draft (ingest.extract.drafts.Draft) in its article (ingest.extract.document.Document);
+    names are stable, the weights file uses them."""
     rank = d.trigger.rank
     trigger = "means" if rank <= 9 else "clash" if rank <= 13 else "protest" if rank <= 16 else "generic"
     place = d.place_source
@@ -54,7 +55,28 @@ def features(d) -> dict[str, float]:
         f"toll:{toll}": 1.0,
         "evidence:several": 1.0 if len(d.evidence) >= 2 else 0.0,
         "actors:any": 1.0 if d.actors else 0.0,
+        "trigger:victims_only": 1.0 if rank == 19 else 0.0,
+        "story:lede": 1.0 if d.sentence_no <= 1 else 0.0,
+        "place:kind_" + (d.mention.entry.kind if d.mention is not None else "none"): 1.0,
+        "place:namesakes": 1.0
+        if d.mention is not None and len({c.place_id for c in d.mention.candidates}) > 1
+        else 0.0,
     }
+    if doc is not None:
+        shown = [x for x in doc.drafts if not x.background]
+        out["article:many_events"] = 1.0 if len(shown) >= 4 else 0.0
+        out["article:one_event"] = 1.0 if len(shown) == 1 else 0.0
+        # "the village of X" that the gazetteer lacks, in the event's own sentences: the place found is a stand-in.
+        out["place:unknown_village_told"] = (
+            1.0 if any(u.sentence and any(u.sentence in e or e in u.sentence for e in d.evidence)
+                       for u in doc.result.unresolved) else 0.0
+        )  # fmt: skip
+        out["place:in_headline"] = (
+            1.0
+            if d.mention is not None
+            and any(not doc.in_body(m) and m.entry.place_id == d.mention.entry.place_id for m in doc.located)
+            else 0.0
+        )
     return {k: v for k, v in out.items() if v}
 
 
@@ -69,17 +91,21 @@ def probability(feature_names, weights: dict[str, float] | None = None) -> float
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def score(d) -> tuple[float, list[str]]:
+def score(d, doc=None) -> tuple[float, list[str]]:
     """(confidence 0-1, reasons a curator can read)."""
-    f = features(d)
+    f = features(d, doc)
     p = probability(f)
     reasons = []
     for k in f:
         kind, _, value = k.partition(":")
-        if kind == "trigger":
+        if k == "trigger:victims_only":
+            reasons.append("only the victims are told, not the means")
+        elif kind == "trigger":
             reasons.append(_TRIGGER_LABELS[value])
-        elif kind == "place":
-            reasons.append(_PLACE_LABELS.get(value, value))
+        elif kind == "place" and value.startswith("kind_"):
+            continue
+        elif kind == "place" and value in _PLACE_LABELS:
+            reasons.append(_PLACE_LABELS[value])
         elif kind == "geo":
             reasons.append(f"geo precision {value}")
         elif kind == "date":
@@ -98,4 +124,14 @@ def score(d) -> tuple[float, list[str]]:
             )
         elif k == "evidence:several":
             reasons.append("told in several sentences")
+        elif k == "story:lede":
+            reasons.append("the article's lead event")
+        elif k == "place:unknown_village_told":
+            reasons.append("a village the gazetteer lacks is named: the place may be a stand-in")
+        elif k == "place:in_headline":
+            reasons.append("place also in the headline")
+        elif k == "place:namesakes":
+            reasons.append("place name has namesakes")
+        elif k == "article:many_events":
+            reasons.append("one of many events in the article")
     return round(p, 3), reasons

@@ -73,7 +73,7 @@ def _without_sums(drafts: list[Draft]) -> list[Draft]:
 def run(doc: Document) -> None:
     _specify_generic_attacks(doc)
     for d in _dedupe(_without_sums(doc.drafts)):
-        score, reasons = confidence.score(d)
+        score, reasons = confidence.score(d, doc)
         doc.result.incidents.append(
             ExtractedIncident(
                 event_type=d.trigger.event_type,
@@ -90,7 +90,7 @@ def run(doc: Document) -> None:
                 background=d.background,
                 confidence=score,
                 confidence_reasons=reasons,
-                confidence_features=sorted(confidence.features(d)),
+                confidence_features=sorted(confidence.features(d, doc)),
                 fatalities_low=d.fatalities_low,
                 fatalities_high=d.fatalities_high,
             )
