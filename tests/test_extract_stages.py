@@ -157,8 +157,15 @@ def test_confidence_is_higher_for_an_event_named_with_its_means_place_and_day():
             self.trigger, self.place_source, self.own_place, self.mention = T(rank), place_source, own_place, mention
             self.dated, self.date_precision, self.toll_source = dated, "day", toll
             self.geo_precision, self.evidence, self.actors = "exact" if mention else "country", ["x"], []
+            self.sentence_no = 0
 
-    strong, strong_reasons = confidence.score(D(2, "sentence", True, object(), True, "sentence"))
+    class Entry:
+        kind, place_id = "populated_place", 1
+
+    class Mention:
+        entry, candidates = Entry(), [Entry()]
+
+    strong, strong_reasons = confidence.score(D(2, "sentence", True, Mention(), True, "sentence"))
     weak, weak_reasons = confidence.score(D(20, "headline", False, None, False, "none"))
     assert strong > weak
     assert "a named means of violence" in strong_reasons and "no place found" in weak_reasons
