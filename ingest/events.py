@@ -140,12 +140,13 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"mortar (?:attacks?|rounds?|shells?|fire)|shelling|shelled|artillery (?:fire|shelling|strikes?|attack)|"
             r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?|"
             r"(?:artillery |mortar )?(?:shells?|missiles?|mortars?) (?:hit|struck|landed|fell|slammed|rained)|"
-            r"artillery (?:and \w+ )?(?:pounded|shelled|hit|struck)|exchanged (?:artillery|mortar|rocket) fire)\b"
+            r"artillery (?:and \w+ )?(?:pounded|shelled|hit|struck)|exchanged (?:artillery|mortar|rocket) fire|"
+            r"(?:artillery |heavy |turkish |regime )?bombardments?)\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SHELLING_ARTILLERY_MISSILE_ATTACK,
         4,
-        ("rocket", "missile", "mortar", "katyusha", "shell", "artillery"),
+        ("rocket", "missile", "mortar", "katyusha", "shell", "artillery", "bombardment"),
     ),
     (
         _p(
@@ -377,7 +378,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:(?:militants|gunmen|attackers|fighters) (?:attacked|killed|shot|opened fire)|"
-            r"attacked|(?:an?|the) attack (?:on|against|in|at|by|that killed|killed|wounded|injured|left)|"
+            r"attacked|(?:an?|the) (?:[\w-]+ ){0,2}?attack "
+            r"(?:on|against|in|at|by|that killed|killed|wounded|injured|left)|"
             r"opened fire (?:on|at)|carried out (?:an? )?(?:\w+ )?attacks? (?:on|against))\b"
         ),
         E.BATTLES,

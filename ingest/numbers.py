@@ -247,8 +247,8 @@ _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
 
 # "the toll rose to 45", "bringing the death toll to five": the running total, which outranks any part.
 _TOLL = re.compile(
-    r"\btoll\s+(?:(?:among|of|from|in)\s+(?:[\w-]+\s+){1,3}?)?(?:(?:has\s+|had\s+|have\s+)?(?:rose|risen|"
-    r"climbed|reached|jumped|increased|stood|rising|climbing)\s+)?(?:to|at)\s+" + QUAL + NUM + r"(?!\d)",
+    r"\btoll\s+(?:(?:among|of|from|in)\s+(?:[\w-]+\s+){1,7}?)?(?:(?:has|had|have)\s+)?(?:(?:rose|risen|climbed|"
+    r"jumped|increased|stood|rising|climbing)\s+(?:to|at)|reached|to|at)\s+" + QUAL + NUM + r"(?!\d)",
     re.I,
 )
 # "between 20 and 25 people were killed", "20 to 25 people", "20-25 people": a range, not two groups.

@@ -152,3 +152,17 @@ def test_a_roundup_item_told_place_first_is_its_own_event(extraction_index):
 def test_an_event_abroad_with_no_covered_place_is_not_recorded(extraction_index):
     text = "The statement came two days after an ax attack in the Israeli town of Elad, in which three people died."
     assert incidents(text) == []
+
+
+def test_a_sentence_that_points_back_places_the_event_just_told(extraction_index):
+    text = (
+        "Turkey's Defense Ministry said on Monday that militants killed at least eight civilians in a car bomb attack "
+        "in northern Syria. It happened in the town of Tal Abyad, which was taken on October 13, the ministry said."
+    )
+    found = [(i.sub_event_type, i.place.canonical if i.place else None, i.fatalities) for i in incidents(text)]
+    assert found == [("remote_explosive_landmine_ied", "Tall Abyaḑ", 8)]
+
+
+def test_a_bombardment_is_shelling(extraction_index):
+    text = "Turkish bombardments against a resort near Zakho killed eight tourists on Wednesday."
+    assert [i.sub_event_type for i in incidents(text)] == ["shelling_artillery_missile_attack"]

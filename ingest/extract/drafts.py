@@ -56,6 +56,12 @@ def _sums_events(sentence: str, trigger: Trigger) -> bool:
     )
 
 
+# A sentence whose subject is the event just told: it places or dates that event, whatever its clauses add.
+_POINTS_BACK = re.compile(
+    r"^\s*(?:It|This|That|The (?:attack|assault|bombing|blast|explosion|incident|strike|raid|ambush|shelling))\s+"
+    r"(?:happened|took place|occurred|was carried out|came)\s+(?:in|at|near|on|outside)\b",
+    re.I,
+)
 # "In Tikrit, ...", "Elsewhere in Baghdad, ...": the words before a roundup item's place.
 _FRONTED = re.compile(
     r"^\s*(?:(?:Elsewhere|Meanwhile|Separately|Also|And),?\s+)?(?:in|at|near|outside|around)\s+(?:the\s+)?"
@@ -158,9 +164,11 @@ def _place_loose_draft(previous: Draft, s: Sentence, located: list[Mention]) -> 
     here = [m for m in located if s_start <= m.start < s_start + len(sentence)]
     inside = locators(sentence, s_start, here)
     for m in here:
-        if m.entry.kind == "admin_area" or id(m) in inside:
-            continue
         before = sentence[max(0, m.start - s_start - 40) : m.start - s_start]
+        # "the town of Suluk": a sub-district known only by its seat is that town here.
+        seat = m.entry.feature_code in ("ADM2", "ADM3") and re.search(r"\b(?:town|city|village)\s+of\s+$", before)
+        if (m.entry.kind == "admin_area" and not seat) or id(m) in inside:
+            continue
         if not LOCATIVE.search(before) or DIRECTION.search(before) or WHO_IN.search(before):
             continue
         if METONYM_AFTER.match(sentence[m.end - s_start : m.end - s_start + 30]):
@@ -288,8 +296,14 @@ def run(doc: Document) -> None:
         previous = next((d for d in reversed(doc.drafts) if not d.background), None)
         dates = dating.anchored(s.dates, previous, st.last_day, published)
         if trigger is None or (
-            # "Three people were killed": without a place of its own, the toll of the event told just before.
-            trigger.rank == VICTIMS_ONLY and not s.mentions and previous is not None and no - previous.sentence_no <= 3
+            previous is not None
+            and no - previous.sentence_no <= 3
+            and (
+                # "Three people were killed": without a place of its own, the toll of the event told just before.
+                (trigger.rank == VICTIMS_ONLY and not s.mentions)
+                # "It happened in the town of Suluk, which was liberated in October": the event just told, placed.
+                or _POINTS_BACK.match(sentence)
+            )
         ):
             _without_event(doc, s, previous, dates, st)
             continue
