@@ -33,7 +33,8 @@ ATTACK_VERB = (
 VICTIMS_ONLY = 19
 # Who was killed decides the kind of event when no means is named: armed men in a fight, civilians in an attack.
 KILL_VERB = (
-    r"(?:kill(?:ed|ing|s)|shot dead|shooting dead|gunned down|assassinat(?:ed|ing)|murder(?:ed|ing)|execut(?:ed|ing)|"
+    r"(?:kill(?:ed|ing|s)?|shot dead|shoots? dead|shooting dead|gunned down|guns? down|assassinat(?:ed|ing)|"
+    r"murder(?:ed|ing)|execut(?:ed|ing)|"
     r"slaughter(?:ed|ing))"
 )
 # What may stand between a verb and its victims: "killed at least 12 Iraqi soldiers", "killing a local Sahwa member".
@@ -232,7 +233,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
     (
         _p(
-            r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|ambush(?:ed|es)?|skirmish(?:es)?|"
+            r"\b(?:clash(?:es|ed|ing)?|gun ?battles?|battles? (?:against|with|between)|fought (?:against|with|off)|"
+            r"(?:a|the) (?:[\w-]+ ){0,2}?raid on|firefights?|exchange of fire|ambush(?:ed|es)?|skirmish(?:es)?|"
             r"repelled|came under attack|under fire|fierce fighting|heavy fighting|"
             r"fighting (?:continued|raged|broke out|spread|erupted|intensified|flared|resumed)|"
             r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|fighting between|"
@@ -261,11 +263,13 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             "counter",
             "besieg",
             "storm",
+            "raid",
+            "fought",
         ),
     ),
     (
         _p(
-            r"\b(?:recaptured|retook|took back|liberated|regained control|regained|"
+            r"\b(?:recaptured|retook|retaken|took back|liberated|liberate|liberating|regained control|regained|"
             r"ousted [\w ]{0,30} from|drove [\w ]{0,20} out)\b"
         ),
         E.BATTLES,
@@ -307,6 +311,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             "found dead",
             "slain",
             "died",
+            "shoot",
+            "gun",
         ),
     ),
     (
@@ -318,6 +324,19 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         S.PEACEFUL_PROTEST,
         14,
         ("protest", "demonstrat", "rall", "sit-in", "marched", "gathered", "blocked"),
+    ),
+    (
+        # "The last rebels left the Old City under an evacuation deal": territory changes hands without a fight.
+        _p(
+            r"\b(?:left|withdrew from|evacuated|handed over|pulled out of|surrendered)\b[^.;]{0,60}?\bunder "
+            r"(?:an? |the )?(?:[\w-]+ ){0,2}?(?:deal|agreement|truce|accord)\b|"
+            r"\b(?:handed over|handover of) (?:control of )?(?:the )?"
+            r"(?:town|city|village|area|positions?|checkpoints?)\b"
+        ),
+        E.STRATEGIC_DEVELOPMENTS,
+        S.NON_VIOLENT_TRANSFER_OF_TERRITORY,
+        14,
+        ("deal", "agreement", "truce", "accord", "hand"),
     ),
     (
         _p(r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
@@ -373,7 +392,20 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         E.BATTLES,
         S.ARMED_CLASH,
         VICTIMS_ONLY,
-        ("kill", "slain", "died", "wound", "injur", "neutrali", "shot", "gunned", "assassin", "execut", "murder"),
+        (
+            "kill",
+            "slain",
+            "died",
+            "wound",
+            "injur",
+            "neutrali",
+            "shot",
+            "shoot",
+            "gun",
+            "assassin",
+            "execut",
+            "murder",
+        ),
     ),
     (
         _p(

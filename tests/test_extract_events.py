@@ -166,3 +166,19 @@ def test_a_sentence_that_points_back_places_the_event_just_told(extraction_index
 def test_a_bombardment_is_shelling(extraction_index):
     text = "Turkish bombardments against a resort near Zakho killed eight tourists on Wednesday."
     assert [i.sub_event_type for i in incidents(text)] == ["shelling_artillery_missile_attack"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_event_type"),
+    [
+        ("Peshmerga forces were clashing with militants in Jalawla on Monday.", "armed_clash"),
+        ("In Abu Ghraib, gunmen shoot dead two soldiers at an army checkpoint on Monday.", "armed_clash"),
+        (
+            "The last rebels left the Old City of Homs on Monday under an evacuation deal.",
+            "non_violent_transfer_of_territory",
+        ),
+        ("US forces killed the group's leader in a raid on a compound in Barisha on Monday.", "armed_clash"),
+    ],
+)
+def test_progressive_present_and_negotiated_events_are_read(sentence, sub_event_type, extraction_index):
+    assert [i.sub_event_type for i in incidents(sentence)] == [sub_event_type]

@@ -110,3 +110,22 @@ def test_a_named_town_outranks_an_offset_from_another(extraction_index):
         published=dt.date(2017, 7, 19),
     )
     assert [(i.place.canonical, i.geo_precision) for i in result.incidents] == [("Dibis", "near")]
+
+
+def test_a_list_that_in_opened_gives_one_event_per_place_even_past_an_unknown_name(extraction_index):
+    result = extract_article(
+        title="",
+        text="Demonstrations took place in Rasulayn (Hasakah), Binnish, and Saraqib on Friday, as well as Afrin.",
+        published=dt.date(2023, 9, 1),
+    )
+    assert [i.place.name for i in result.incidents] == ["Binnish", "Saraqib", "Afrin"]
+
+
+def test_the_event_told_again_in_a_town_sharpens_a_place_north_of_a_city(extraction_index):
+    result = extract_article(
+        title="",
+        text="A roadside bomb exploded near an army patrol north of Baghdad on Friday, killing one soldier. "
+        "The attack took place in the town of Tarmiya, the ministry said.",
+        published=dt.date(2024, 3, 1),
+    )
+    assert [(i.place.name, i.geo_precision, i.fatalities) for i in result.incidents] == [("Tarmiya", "exact", 1)]

@@ -206,6 +206,18 @@ def _place_loose_draft(previous: Draft, s: Sentence, located: list[Mention]) -> 
     return extra
 
 
+def _place_told_again(previous: Draft, s: Sentence) -> None:
+    """The event's place told again, more precisely, in a sentence whose subject is the event."""
+    for m in s.mentions:
+        before = s.text[max(0, m.start - s.start - 40) : m.start - s.start]
+        if LOCATIVE.search(before) and not DIRECTION.search(before) and m.entry.kind != "admin_area":
+            if previous.mention is None or km(m.entry, previous.mention.entry) <= MERGE_KM:
+                previous.mention, previous.geo_precision = m, "near" if NEAR.search(before) else "exact"
+                previous.own_place = previous.named_here = True
+                previous.place_source = "follow-up"
+            return
+
+
 @dataclass
 class _State:
     """What reading the article so far has established."""
@@ -305,6 +317,9 @@ def run(doc: Document) -> None:
                 or _POINTS_BACK.match(sentence)
             )
         ):
+            if previous is not None and previous.geo_precision != "exact" and _POINTS_BACK.match(sentence):
+                # "The attack took place in the town of Tarmiya": sharper than "north of Baghdad" in the lede.
+                _place_told_again(previous, s)
             _without_event(doc, s, previous, dates, st)
             continue
         if not s.mentions and ABROAD.search(sentence):

@@ -51,6 +51,10 @@ _OFFSET = re.compile(
     r"(?:ern)?\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?$",
     re.I,
 )
+_IN_LIST = re.compile(
+    r"\b(?:in|at)\s+(?:(?:(?:as well as|along with)\s+)?(?:the\s+)?[A-Z][^,.;()]{0,40}(?:\([^)]{1,30}\))?\s*,\s*"
+    r"(?:and\s+)?)+(?:(?:as well as|along with)\s+)?$"
+)
 OFFSET = "OFFSET"  # the feature code of a point moved from a gazetteer entry
 _BEARING = {
     "north": 0,
@@ -149,10 +153,12 @@ def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
             r"(?:(?:town|city|village)\s+of\s+)?|\s+(?:at|inside|within)\s+(?:the\s+)?",
             gap,
         )
+        # "Rasulayn (Hasakah)": the province in brackets locates the town.
+        bracketed = re.fullmatch(r"\s*\(\s*", gap)
         route_end = re.fullmatch(r"\s+and\s+(?:the\s+)?", gap) and re.search(
             r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$", sentence[: a.start - s_start]
         )
-        if contained or beside or route_end:
+        if contained or beside or route_end or bracketed:
             out.add(id(b))
     return out
 
@@ -171,6 +177,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
     }
     outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
     containers = locators(sentence, s_start, mentions)
+    listed = False  # the last place was where it happened: the next in a list ("in A, B and C") is too
     for m in mentions:
         if id(m) in inner_of or id(m) in containers:
             continue
@@ -211,14 +218,21 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         if m.entry.kind == "admin_area":
             score -= 1.5
         precision = "near" if near else ("admin" if m.entry.kind == "admin_area" else "exact")
-        locative = bool(
-            re.search(
-                r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
-                r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
-                before,
-                re.I,
+        locative = (
+            bool(
+                re.search(
+                    r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
+                    r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
+                    before,
+                    re.I,
+                )
             )
-        ) or bool(re.match(r"^\s+(?:and|areas?)\b", after))
+            or bool(re.match(r"^\s+(?:and|areas?)\b", after))
+            or (listed and bool(re.search(r"(?:,|\band|\bas well as|\balong with)\s*$", before, re.I)))
+            # "in Rasulayn (Hasakah), Binnish, and Termen": a list that "in" opened, whatever the gazetteer knew.
+            or bool(_IN_LIST.search(sentence[max(0, ctx_start - 200) : ctx_start]))
+        )
+        listed = locative
         scored.append((score, m, precision, locative))
     if offsets and all(m.entry.kind == "admin_area" for _, m, _, _ in scored):
         # "an attack 40 km west of Kirkuk": nowhere else named, the event is at that offset, roughly.
