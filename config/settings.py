@@ -225,6 +225,11 @@ FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = int(os.environ.get("FETCH_MAX_REDIRECTS", "5"))
 FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "IncidentAtlas/1.0 (+https://example.org/atlas)")
+# Outbound fetch policy (ingest/netpolicy.py): loopback, private, link-local, multicast and reserved addresses are
+# refused unless listed here. Hosts: exact names or ".example.org" for a domain and its subdomains, allowed wherever
+# they resolve. Networks: CIDRs such as 10.1.0.0/16 or ::1/128, for a deployment that polls internal feeds.
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", "")
 
 # The countries the atlas covers (ISO 3166-1 alpha-2): the gazetteer loads, extraction locates, filters and pages
 # offer, and the export names these.

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .countries import country_name, covered_countries
+from .links import web_url
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
 
@@ -182,8 +183,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     sources = []
     for link in incident.source_links.all():
         pieces, found = highlight_segments(link.article.text, link.evidence)
-        # Only web links become links: a stored "javascript:" URL would run on click, escaped or not.
-        url = link.article.url if re.match(r"https?://", link.article.url, flags=re.IGNORECASE) else ""
+        url = web_url(link.article.url)
         sources.append({"link": link, "article": link.article, "url": url, "pieces": pieces, "found": found})
     point = incident.point or (incident.place.point if incident.place_id else None)
     config = page_config(

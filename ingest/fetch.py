@@ -12,6 +12,8 @@ import charset_normalizer
 import requests
 from django.conf import settings
 
+from .netpolicy import BlockedDestination, check_url, guarded_session
+
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 FEED_TYPES = (
     "application/rss+xml",
@@ -53,6 +55,10 @@ class FetchError(Exception):
     transient = False
 
 
+class RefusedFetchError(FetchError):
+    """The outbound fetch policy refuses the URL or an address on its way (ingest/netpolicy.py)."""
+
+
 class TransientFetchError(FetchError):
     """A network error, a timeout or a server error: worth retrying with backoff."""
 
@@ -85,7 +91,7 @@ class FetchResult:
 
 
 def _session() -> requests.Session:
-    session = requests.Session()
+    session = guarded_session()
     session.max_redirects = settings.FETCH_MAX_REDIRECTS
     session.headers["User-Agent"] = settings.FETCH_USER_AGENT
     return session
@@ -111,6 +117,7 @@ def fetch(
     # requests' timeout bounds each read, not the whole download; a server that trickles bytes is cut by the deadline.
     deadline = time.monotonic() + timeout * 2
     try:
+        check_url(url)
         with _session() as session, session.get(url, headers=headers, timeout=timeout, stream=True) as response:
             result = FetchResult(
                 url=response.url,
@@ -144,6 +151,8 @@ def fetch(
             return result
     except FetchError:
         raise
+    except BlockedDestination as exc:
+        raise RefusedFetchError(str(exc)) from exc
     except requests.TooManyRedirects as exc:
         raise FetchError(f"Too many redirects (limit {settings.FETCH_MAX_REDIRECTS}) from {url}") from exc
     except requests.Timeout as exc:

@@ -192,16 +192,18 @@ def poll(source: Source, *, queue: bool = True) -> dict:
             new.append(article.pk)
             if queue:
                 _queue_article(article.pk)
+    warning = f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else ""
+    if feed.skipped:
+        left_out = f"{len(feed.skipped)} entries left out: " + "; ".join(feed.skipped[:20])
+        warning = f"{warning}\n{left_out}" if warning else left_out
     services.source_record_poll(
-        source_id=source.pk,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        warning=f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else "",
+        source_id=source.pk, etag=response.etag, last_modified=response.last_modified, warning=warning
     )
-    if feed.warning:
-        logger.warning("Feed %s is malformed, %d entries read: %s", source.url, len(feed.entries), feed.warning)
-        return {"new": len(new), "entries": len(feed.entries), "ids": new, "warning": feed.warning}
-    return {"new": len(new), "entries": len(feed.entries), "ids": new}
+    result = {"new": len(new), "entries": len(feed.entries), "ids": new}
+    if warning:
+        logger.warning("Feed %s: %d entries read; %s", source.url, len(feed.entries), warning)
+        result["warning"] = warning
+    return result
 
 
 @shared_task(bind=True, **_RETRY)

@@ -48,7 +48,7 @@ def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tm
     assert "0 new articles processed" in out and Article.objects.count() == 12
 
 
-def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks):
+def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks, fetch_loopback):
     with LocalServer() as server:
         url = server.add("/feed", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes(), content_type="text/xml")
         with django_capture_on_commit_callbacks() as queued:
@@ -58,13 +58,13 @@ def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_o
     assert Article.objects.filter(status="queued", source__url=url).count() == 10 and len(queued) == 10
 
 
-def test_an_unreachable_url_is_reported_and_the_rest_goes_on():
+def test_an_unreachable_url_is_reported_and_the_rest_goes_on(fetch_loopback):
     out, err = run("http://127.0.0.1:9/nothing", str(DEMO / "004_8fca70f8f63a49e2.txt"))
     assert "http://127.0.0.1:9/nothing: Connection failed" in err
     assert "1 new articles queued; 1 failed" in out
 
 
-def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks):
+def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks, fetch_loopback):
     with LocalServer() as server:
         url = server.add("/story?utm_source=rss", (PAGES / "article_with_boilerplate.html").read_bytes())
         with django_capture_on_commit_callbacks() as queued:

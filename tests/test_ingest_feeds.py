@@ -14,7 +14,7 @@ DEMO_FEED = Path(__file__).parent.parent / "ingest" / "demo" / "iraqwarnews_iraq
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 

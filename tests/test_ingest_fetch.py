@@ -9,7 +9,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 
@@ -58,7 +58,7 @@ def test_http_errors_are_transient_only_when_a_retry_can_help(server, status, tr
     assert caught.value.transient is transient
 
 
-def test_a_refused_connection_is_transient():
+def test_a_refused_connection_is_transient(fetch_loopback):
     with pytest.raises(TransientFetchError, match="Connection failed"):
         fetch("http://127.0.0.1:9/nothing-listens-here", timeout=1)
 

@@ -31,7 +31,7 @@ def fresh_extractor_index():
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 
