@@ -177,6 +177,7 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         "status",
         "source_count",
         "curator_locked",
+        "date_precision",
     ]
     list_display_links = ["date", "sub_event_type"]
     list_filter = [

@@ -180,6 +180,9 @@ class Incident(models.Model):
         WEEK = "week", "Week"
         MONTH = "month", "Month"
         YEAR = "year", "Year"
+        # Neither the text nor a publication date dates it: dated by when the article was received, the event being
+        # on or before that day. Least precise of all, so any dated report of the same incident replaces it.
+        RECEIVED = "received", "Received (no date found: review)"
 
         @classmethod
         def rank(cls, value: str) -> int:
@@ -203,7 +206,7 @@ class Incident(models.Model):
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices)
     date = models.DateField()
-    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     point = models.PointField(srid=4326, null=True, blank=True, help_text="Defaults to the place's point")
     geo_precision = models.CharField(max_length=7, choices=GeoPrecision.choices, default=GeoPrecision.EXACT)

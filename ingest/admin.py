@@ -10,6 +10,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -21,6 +22,7 @@ from incidents.text import content_hash
 from .feeds import FeedError
 from .fetch import canonical_url
 from .management.commands.ingest import store_document
+from .manifest import DocumentMeta
 from .tasks import poll_source, process_article
 from .text import TextError, parse_plain
 
@@ -130,6 +132,14 @@ class SubmitForm(forms.Form):
         help_text="The headline on the first line, then the article. HTML is read as a page.",
     )  # fmt: skip
     file = forms.FileField(label="Or upload a file", required=False, help_text="Plain text, HTML or an RSS/Atom feed")
+    published = forms.DateField(
+        label="Publication date",
+        required=False,
+        initial=lambda: timezone.localdate(),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="When the article was published: it dates what the text leaves undated ('on Friday'). A dateline "
+        "in the text, the page's own date or a feed item's date is used instead while this is left at today.",
+    )
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -153,17 +163,25 @@ class SubmitForm(forms.Form):
     def store(self) -> tuple[int, bool]:
         """Returns (article id, created); a feed file stores every entry and returns the first new one."""
         data = self.cleaned_data
+        published = data.get("published") or timezone.localdate()
+        # Left at today, the date only fills in for a document that states none; changed, it is the curator's word.
+        chosen = published if published != timezone.localdate() else None
         if data.get("url"):
-            article, created = services.article_create_or_get(url=canonical_url(data["url"]))
+            article, created = services.article_create_or_get(url=canonical_url(data["url"]), published=chosen)
             return article.pk, created
         if data.get("text"):
             page = parse_plain(data["text"])
             article, created = services.article_create_or_get(
-                title=page.title, text=page.text, published=page.published, content_hash=content_hash(page.text)
+                title=page.title,
+                text=page.text,
+                published=chosen or page.published or published,
+                content_hash=content_hash(page.text),
             )
             return article.pk, created
         upload = data["file"]
-        ids, entries = store_document(upload.read(), name=upload.name)
+        ids, entries = store_document(
+            upload.read(), name=upload.name, meta=DocumentMeta(published=chosen), default_published=published
+        )
         for extra in ids[1:]:
             process_article.delay_on_commit(extra)
         if ids:

@@ -77,6 +77,18 @@ def test_submitting_text_returns_202_with_a_status_url_and_queues_the_article_on
 
 
 @pytest.mark.django_db
+def test_a_submission_may_give_the_publication_date(api_client, submitter):
+    body = {"text": TEXT, "published": "2019-11-02"}
+    response = api_client.post(URL, body, format="json", **submitter)
+    assert response.status_code == 202, response.content
+    article = Article.objects.get(pk=response.json()["id"])
+    drop_queued([article.pk])
+    assert str(article.published.date()) == "2019-11-02" and response.json()["published"].startswith("2019-11-02")
+    bad = api_client.post(URL, {"text": TEXT + " again", "published": "yesterday"}, format="json", **submitter)
+    assert bad.status_code == 400 and "published" in str(bad.json())
+
+
+@pytest.mark.django_db
 def test_the_same_url_or_text_again_returns_the_stored_article_without_queueing_it_twice(
     api_client, submitter, django_capture_on_commit_callbacks
 ):

@@ -104,8 +104,9 @@ def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_aga
     copy.write_bytes(SEED_000.read_bytes())
     out, _ = run(str(copy), "--sync")
     article = Article.objects.get()
-    assert article.published is None and "no publication date" in article.error
-    assert not Incident.objects.filter(location_name="Bashir", fatalities=15).exists()
+    assert article.published is None and "dated by when the article was received" in article.error
+    received = Incident.objects.get(location_name="Bashir", fatalities=15)
+    assert (received.date, received.date_precision) == (article.created_at.date(), "received")
 
     entry = {"published": "2016-04-12", "url": "https://example.org/2016/04/12/bashir"}
     (tmp_path / "manifest.json").write_text(json.dumps({"articles": {copy.name: entry}}))

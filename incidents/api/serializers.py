@@ -301,6 +301,13 @@ class ArticleSubmitSerializer(serializers.Serializer):
     text = serializers.CharField(
         max_length=500_000, required=False, allow_blank=True, trim_whitespace=True, help_text="Or the text itself"
     )
+    published = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Publication date (YYYY-MM-DD): dates what the text leaves undated. Without it, and when neither "
+        "the text nor the page gives one, incidents are dated by when the article was received (precision "
+        "`received`) and left for review.",
+    )
 
     def validate(self, attrs):
         if not attrs.get("url") and not (attrs.get("text") or "").strip():

@@ -32,7 +32,9 @@ def _queue_article(article_id: int) -> None:
         Article.objects.filter(pk=article_id).update(error=f"Could not queue for ingest: {exc}"[:1000])
 
 
-def article_submit(*, url: str | None = None, title: str = "", text: str = "", user) -> Article:
+def article_submit(
+    *, url: str | None = None, title: str = "", text: str = "", published: dt.date | None = None, user
+) -> Article:
     """Store an article sent by a tool and queue it for ingest once the transaction commits.
 
     The same URL or the same text (folded for case, quotes and spacing) returns the article already stored; one that
@@ -61,7 +63,12 @@ def article_submit(*, url: str | None = None, title: str = "", text: str = "", u
             try:
                 with transaction.atomic():
                     article = Article.objects.create(
-                        url=url, title=title, text=text, content_hash=content_hash, status=Article.Status.QUEUED
+                        url=url,
+                        title=title,
+                        text=text,
+                        content_hash=content_hash,
+                        published=_as_utc_datetime(published),
+                        status=Article.Status.QUEUED,
                     )
             except IntegrityError:
                 # Another request stored the same URL or text between our look-up and insert.

@@ -26,8 +26,11 @@ def looks_like_feed(data: bytes, content_type: str = "") -> bool:
     return content_type in _FEED_TYPES or bool(_FEED_START.match(data[:4096]))
 
 
-def store_feed_document(data: bytes, *, source: Source | None = None, base_url: str = "") -> tuple[list[int], int]:
-    """Articles for every entry of a feed document; returns (ids of new articles, entries read)."""
+def store_feed_document(
+    data: bytes, *, source: Source | None = None, base_url: str = "", default_published: dt.date | None = None
+) -> tuple[list[int], int]:
+    """Articles for every entry of a feed document; returns (ids of new articles, entries read).
+    `default_published` dates the entries that carry no date of their own."""
     feed = parse_feed(data, base_url=base_url)
     new = []
     for entry in feed.entries:
@@ -35,7 +38,7 @@ def store_feed_document(data: bytes, *, source: Source | None = None, base_url: 
             url=canonical_url(entry.url) if entry.url else "",
             title=entry.title,
             text=entry.text,
-            published=entry.published,
+            published=entry.published or default_published,
             source=source,
             content_hash=content_hash(entry.text) if entry.text else None,
         )
@@ -44,13 +47,16 @@ def store_feed_document(data: bytes, *, source: Source | None = None, base_url: 
     return new, len(feed.entries)
 
 
-def store_document(data: bytes, *, name: str, meta: DocumentMeta | None = None) -> tuple[list[int], int]:
+def store_document(
+    data: bytes, *, name: str, meta: DocumentMeta | None = None, default_published: dt.date | None = None
+) -> tuple[list[int], int]:
     """A local file: a feed, an HTML page or plain text with the headline on the first line.
 
-    `meta` is what the publisher said beside the text (ingest.manifest); its date wins over one read from the text.
+    `meta` is what the publisher said beside the text (ingest.manifest); its date wins over one read from the text,
+    and `default_published` fills in when neither gives one.
     Returns the ids to process: a new article, or a stored one whose publication date the metadata changed."""
     if looks_like_feed(data):
-        return store_feed_document(data)
+        return store_feed_document(data, default_published=(meta.published if meta else None) or default_published)
     raw = decode_bytes(data)
     page = parse_html(raw) if name.lower().endswith((".html", ".htm")) or looks_like_html(raw) else parse_plain(raw)
     meta = meta or DocumentMeta()
@@ -58,7 +64,7 @@ def store_document(data: bytes, *, name: str, meta: DocumentMeta | None = None) 
         url=meta.url,
         title=page.title,
         text=page.text,
-        published=meta.published or page.published,
+        published=meta.published or page.published or default_published,
         content_hash=content_hash(page.text),
     )
     if created:
