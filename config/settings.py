@@ -133,8 +133,11 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # A Redis outage makes the cache miss instead of failing the request (config/cache.py); short socket
+        # timeouts so that a Redis that hangs costs a request well under a second.
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         # Per database, so a demo server and a test run sharing one Redis never answer from each other's cache.
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", f"atlas:{DATABASES['default']['NAME']}"),
     }
@@ -162,6 +165,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_DB_REUSE_MAX = 500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The database is the queue of record: an article left `queued` this long (its message lost with the broker, or never
+# sent while the broker was down) is sent again by recover_stale_articles (beat, every minute).
+ARTICLE_REQUEUE_AFTER_SECONDS = int(os.environ.get("ARTICLE_REQUEUE_AFTER_SECONDS", "600"))
+# A submission waits this long for a broker that does not answer before it is left for recovery.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -23,10 +26,18 @@ from .feeds import FeedError
 from .fetch import canonical_url
 from .management.commands.ingest import store_document
 from .manifest import DocumentMeta
-from .tasks import poll_source, process_article
+from .tasks import poll_source
 from .text import TextError, parse_plain
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+def _send_poll(source_id: int) -> None:
+    try:
+        poll_source.apply_async(args=[source_id], kwargs={"force": True}, ignore_result=True)
+    except Exception as exc:  # the broker is down; beat polls the source when it is due
+        logger.error("Could not queue the poll of source %s: %s", source_id, exc)
 
 
 @admin.register(Source)
@@ -47,7 +58,7 @@ class SourceAdmin(admin.ModelAdmin):
     def poll_now(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for source_id in ids:
-            poll_source.delay_on_commit(source_id, force=True)
+            transaction.on_commit(functools.partial(_send_poll, source_id))
         self.message_user(request, f"{len(ids)} source(s) queued for polling.", messages.SUCCESS)
 
 
@@ -108,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 with transaction.atomic():
                     article_id, created = form.store()
                     if created:
-                        process_article.delay_on_commit(article_id)
+                        services.article_queue_on_commit(article_ids=[article_id])
             except (TextError, FeedError, UnicodeError, ValueError) as exc:
                 form.add_error(None, str(exc))
             else:
@@ -182,8 +193,7 @@ class SubmitForm(forms.Form):
         ids, entries = store_document(
             upload.read(), name=upload.name, meta=DocumentMeta(published=chosen), default_published=published
         )
-        for extra in ids[1:]:
-            process_article.delay_on_commit(extra)
+        services.article_queue_on_commit(article_ids=ids[1:])
         if ids:
             return ids[0], True
         raise ValueError(f"Nothing new in {upload.name}: its {entries} item(s) are stored already.")

@@ -59,7 +59,7 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _queue_article(article_id: int) -> None:
-    process_article.delay_on_commit(article_id)
+    services.article_queue_on_commit(article_ids=[article_id])
 
 
 def ingest_article(article: Article, *, reread: bool = False) -> dict:
@@ -230,12 +230,12 @@ def poll_source(self, source_id: int, force: bool = False) -> dict:
 @shared_task(acks_late=True)
 def recover_stale_articles() -> dict:
     """Beat's safety net: an article whose claim lapsed lost its task (the worker was killed and the message is gone,
-    or the task hit its hard time limit) and is queued again; one that did so MAX_CLAIMS times fails."""
+    or the task hit its hard time limit), or one left queued whose message never ran (lost with the broker, never
+    sent), is sent again; one whose claim lapsed MAX_CLAIMS times fails."""
     requeued, failed = services.article_recover_stale(max_attempts=MAX_CLAIMS)
-    for article_id in requeued:
-        process_article.delay(article_id)
+    services.article_queue(article_ids=requeued)
     if requeued or failed:
-        logger.warning("Lapsed article claims: %d queued again, %d failed", len(requeued), len(failed))
+        logger.warning("Lost article messages: %d sent again, %d failed", len(requeued), len(failed))
     return {"requeued": len(requeued), "failed": len(failed)}
 
 
@@ -249,6 +249,10 @@ def poll_due_sources() -> int:
             (now - source.last_polled_at).total_seconds() >= source.poll_interval_minutes * 60
         )
         if due:
-            poll_source.delay(source.pk)
+            try:
+                poll_source.apply_async(args=[source.pk], ignore_result=True)
+            except Exception as exc:  # the broker is down: the source stays due and the next tick tries again
+                logger.error("Could not queue the poll of source %s: %s", source.pk, exc)
+                break
             queued += 1
     return queued

@@ -1,7 +1,5 @@
 """POST articles/ -> 202 with a status URL; the article is queued for ingest by task name, once, on commit."""
 
-import base64
-import json
 import os
 import signal
 import subprocess
@@ -10,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
@@ -19,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from incidents.models import Article
 from tests.factories import ArticleFactory, IncidentFactory, IncidentSourceFactory, PlaceFactory
+from tests.fixtures.broker import drop_queued, queued_article_ids
 
 URL = "/api/v1/articles/"
 TEXT = (
@@ -32,28 +30,6 @@ def submitter(db, django_user_model):
     user = django_user_model.objects.create_user(username="newsroom", password="newsroom-pw-1")
     user.user_permissions.add(Permission.objects.get(codename="add_article"))
     return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
-
-
-def queued_article_ids() -> list[int]:
-    """Article ids of process_article messages waiting in our Celery queue in Redis (kombu's list)."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    found = []
-    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
-        message = json.loads(raw)
-        if message["headers"]["task"] != "ingest.tasks.process_article":
-            continue
-        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-        found.append(args[0])
-    return found
-
-
-def drop_queued(article_ids) -> None:
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
-        message = json.loads(raw)
-        args = json.loads(base64.b64decode(message["body"]))[0]
-        if message["headers"]["task"] == "ingest.tasks.process_article" and args[0] in article_ids:
-            client.lrem(settings.CELERY_TASK_DEFAULT_QUEUE, 0, raw)
 
 
 @pytest.mark.django_db

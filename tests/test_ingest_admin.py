@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from incidents.models import Article, Source
 from tests.factories import ArticleFactory, SourceFactory
+from tests.fixtures.broker import purge_queue, queued_article_ids
 
 pytestmark = pytest.mark.django_db
 DEMO = Path(__file__).parent.parent / "ingest" / "demo"
@@ -34,9 +35,12 @@ def test_pasted_text_becomes_a_queued_article(admin_client, django_capture_on_co
 
 def test_an_uploaded_feed_stores_every_entry(admin_client, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("feed.xml", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes())
-    with django_capture_on_commit_callbacks() as queued:
+    purge_queue()
+    with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("admin:ingest_article_submit"), {"file": upload})
-    assert Article.objects.count() == 10 and len(queued) == 10
+    queued = queued_article_ids()
+    purge_queue()
+    assert Article.objects.count() == 10 and sorted(queued) == sorted(Article.objects.values_list("pk", flat=True))
 
 
 def test_the_form_asks_for_the_publication_date_with_today_filled_in(admin_client):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from incidents.models import Article, Incident, Source
 from tests.factories import PlaceFactory
+from tests.fixtures.broker import purge_queue, queued_article_ids
 from tests.fixtures.http import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +52,15 @@ def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tm
 def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks, fetch_loopback):
     with LocalServer() as server:
         url = server.add("/feed", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes(), content_type="text/xml")
-        with django_capture_on_commit_callbacks() as queued:
+        purge_queue()
+        with django_capture_on_commit_callbacks(execute=True):
             out, _ = run(url)
     assert f"{url}: 10 read, 10 new" in out
     assert Source.objects.get().name == "Iraqi militias – Iraq War News"
-    assert Article.objects.filter(status="queued", source__url=url).count() == 10 and len(queued) == 10
+    stored = set(Article.objects.filter(status="queued", source__url=url).values_list("pk", flat=True))
+    queued = queued_article_ids()
+    purge_queue()
+    assert len(stored) == 10 and sorted(queued) == sorted(stored)
 
 
 def test_an_unreachable_url_is_reported_and_the_rest_goes_on(fetch_loopback):

@@ -15,7 +15,7 @@ from incidents.text import content_hash
 from ingest.feeds import FeedError, parse_feed
 from ingest.fetch import FEED_TYPES, HTML_TYPES, FetchError, canonical_url, decode_bytes, fetch
 from ingest.manifest import DocumentMeta, ManifestError, metadata_for
-from ingest.tasks import ingest_article, poll, process_article
+from ingest.tasks import ingest_article, poll
 from ingest.text import TextError, looks_like_html, parse_html, parse_plain
 
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
@@ -120,8 +120,7 @@ class Command(BaseCommand):
                     meta = DocumentMeta(published=published).over(metadata_for(path))
                     ids, entries = store_document(path.read_bytes(), name=path.name, meta=meta)
                 if not sync:
-                    for article_id in ids:
-                        process_article.delay_on_commit(article_id)
+                    services.article_queue_on_commit(article_ids=ids)
             except (FetchError, FeedError, TextError, ManifestError, CommandError, OSError) as exc:
                 failures += 1
                 self.stderr.write(f"{item}: {exc}")
