@@ -186,8 +186,10 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "incidents.api.views.exception_handler",
 }
-# Reading the API without a token: on by default so the dashboard and public tools work.
+# Reading the API and the pages without signing in: on by default so the dashboard and public tools work.
 API_PUBLIC_READ = env_bool("API_PUBLIC_READ", True)
+# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed when throttling; from anyone else it is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Incident Atlas API",

@@ -230,7 +230,9 @@ class ActorPageSerializer(serializers.Serializer):
 
 class ArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(
+        allow_blank=True, allow_null=True, help_text="Null for an article not processed, unless staff asks"
+    )
     title = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=Article.Status.choices)
     published = serializers.DateTimeField(allow_null=True)
@@ -256,7 +258,7 @@ class ArticleIncidentSerializer(serializers.Serializer):
 
 
 class ArticleDetailSerializer(ArticleSerializer):
-    error = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True, help_text="Staff only (empty for others)")
     attempts = serializers.IntegerField()
     fetched_at = serializers.DateTimeField(allow_null=True)
     processed_at = serializers.DateTimeField(allow_null=True)
@@ -266,7 +268,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 class SourceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    url = serializers.CharField()
+    url = serializers.CharField(allow_null=True, help_text="Staff only (null for others)")
     kind = serializers.ChoiceField(choices=Source.Kind.choices)
     active = serializers.BooleanField()
     poll_interval_minutes = serializers.IntegerField()
