@@ -179,6 +179,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "incidents.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
@@ -233,6 +238,12 @@ DASHBOARD_MAX_INDIVIDUAL = int(os.environ.get("DASHBOARD_MAX_INDIVIDUAL", "2000"
 
 # Ingest limits for fetched pages.
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+# Size caps on every input path: an article's text (API, admin, command line, fetched pages, feed entries) and a
+# local file or upload read whole (command line, admin).
+ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", "500000"))
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+# The whole download, however slowly a server trickles it (FETCH_TIMEOUT bounds the connection and each read).
+FETCH_DEADLINE = float(os.environ.get("FETCH_DEADLINE", str(FETCH_TIMEOUT * 2)))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = int(os.environ.get("FETCH_MAX_REDIRECTS", "5"))
 FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "IncidentAtlas/1.0 (+https://example.org/atlas)")

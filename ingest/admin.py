@@ -6,6 +6,7 @@ import functools
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -20,7 +21,7 @@ from django.utils.text import Truncator
 
 from incidents import services
 from incidents.models import Article, IncidentSource, Source, UnresolvedPlace
-from incidents.text import content_hash
+from incidents.text import content_hash, strip_invisible
 
 from .feeds import FeedError
 from .fetch import canonical_url
@@ -29,7 +30,6 @@ from .manifest import DocumentMeta
 from .tasks import poll_source
 from .text import TextError, parse_plain
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 logger = logging.getLogger(__name__)
 
 
@@ -136,9 +136,16 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "ingest/submit.html", context)
 
 
+class CleanCharField(forms.CharField):
+    """Control and zero-width characters removed before validation (Django refuses NUL outright)."""
+
+    def to_python(self, value):
+        return super().to_python(strip_invisible(value) if isinstance(value, str) else value)
+
+
 class SubmitForm(forms.Form):
-    url = forms.CharField(label="Page URL", required=False, max_length=2000)
-    text = forms.CharField(
+    url = CleanCharField(label="Page URL", required=False, max_length=2000)
+    text = CleanCharField(
         label="Or paste the text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
         help_text="The headline on the first line, then the article. HTML is read as a page.",
     )  # fmt: skip
@@ -160,9 +167,16 @@ class SubmitForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        limit = settings.INGEST_MAX_FILE_BYTES
+        if upload and upload.size > limit:
+            raise ValidationError(f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
         return upload
+
+    def clean_text(self):
+        text = self.cleaned_data.get("text") or ""
+        if len(text) > settings.ARTICLE_MAX_CHARS:
+            raise ValidationError(f"The text is {len(text):,} characters; the limit is {settings.ARTICLE_MAX_CHARS:,}.")
+        return text
 
     def clean(self):
         data = super().clean()

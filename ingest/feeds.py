@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import feedparser
+from django.conf import settings
 
 from incidents.links import is_web_url
 
@@ -89,6 +90,10 @@ def parse_feed(data: bytes | str, *, base_url: str = "", content_type: str = "")
             skipped.append(f"entry {number} ({title[:80] or 'untitled'}): link {url[:80]!r} is not an http(s) URL")
             url = ""
         text = _entry_text(entry, has_link=bool(url))
+        if len(text) > settings.ARTICLE_MAX_CHARS:
+            skipped.append(f"entry {number} ({title[:80] or 'untitled'}): {len(text):,} characters of text, over "
+                           f"the limit of {settings.ARTICLE_MAX_CHARS:,}")  # fmt: skip
+            continue
         if not url and not text:
             skipped.append(f"entry {number} ({title[:80] or 'untitled'}): no link and no text")
             continue

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import charset_normalizer
 import requests
+import urllib3
 from django.conf import settings
 
 from .netpolicy import BlockedDestination, check_url, guarded_session
@@ -105,6 +107,7 @@ def fetch(
     last_modified: str = "",
     timeout: float | None = None,
     max_bytes: int | None = None,
+    deadline: float | None = None,
 ) -> FetchResult:
     """GET url; raise FetchError (or TransientFetchError) with a message fit for an admin to read."""
     timeout = settings.FETCH_TIMEOUT if timeout is None else timeout
@@ -114,8 +117,10 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    # requests' timeout bounds each read, not the whole download; a server that trickles bytes is cut by the deadline.
-    deadline = time.monotonic() + timeout * 2
+    # requests' timeout bounds each read, not the whole download: a server that trickles bytes is cut at the
+    # deadline by shutting the socket from a timer, which ends a read blocked in the middle of a chunk.
+    limit = settings.FETCH_DEADLINE if deadline is None else deadline
+    deadline = time.monotonic() + limit
     try:
         check_url(url)
         with _session() as session, session.get(url, headers=headers, timeout=timeout, stream=True) as response:
@@ -140,13 +145,22 @@ def fetch(
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"Too large: {int(declared)} bytes from {url} (limit {max_bytes})")
             chunks, size = [], 0
-            for chunk in response.iter_content(chunk_size=65536):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"Too large: more than {max_bytes} bytes from {url}")
-                if time.monotonic() > deadline:
-                    raise TransientFetchError(f"Timed out reading {url} after {timeout * 2:.0f} s")
-                chunks.append(chunk)
+            timer = threading.Timer(max(0.0, deadline - time.monotonic()), response.raw.shutdown)
+            timer.daemon = True
+            timer.start()
+            try:
+                for chunk in response.iter_content(chunk_size=65536):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(f"Too large: more than {max_bytes} bytes from {url}")
+                    chunks.append(chunk)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+                if time.monotonic() < deadline:
+                    raise
+            finally:
+                timer.cancel()
+            if time.monotonic() >= deadline:
+                raise TransientFetchError(f"Timed out reading {url}: the {limit:g} s deadline for a download passed")
             result.content = b"".join(chunks)
             return result
     except FetchError:

@@ -55,7 +55,8 @@ def _refresh_extractor_if_stale(*, now: bool = False) -> None:
 
 
 def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FetchError | TextError | FeedError) else f"{type(exc).__name__}: {exc}"
+    known = (FetchError, TextError, FeedError, services.ArticleTooLarge)
+    return str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
 
 
 def _queue_article(article_id: int) -> None:
@@ -162,10 +163,11 @@ def process_article(self, article_id: int, force: bool = False, held: bool = Fal
         return {"failed": _error_text(exc)}
 
 
-def poll(source: Source, *, queue: bool = True) -> dict:
+def poll(source: Source, *, queue: bool = True, progress=None) -> dict:
     """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure.
 
-    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself)."""
+    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself);
+    `progress` wraps the entries to show how far a large feed has come (the command's progress bar)."""
     if source.kind == Source.Kind.PAGE:
         article, created = services.article_create_or_get(url=canonical_url(source.url), source=source)
         if created and queue:
@@ -178,7 +180,7 @@ def poll(source: Source, *, queue: bool = True) -> dict:
         return {"new": 0, "not_modified": True, "ids": []}
     feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
     new = []
-    for entry in feed.entries:
+    for entry in progress(feed.entries) if progress else feed.entries:
         url = canonical_url(entry.url) if entry.url else ""
         article, created = services.article_create_or_get(
             url=url,

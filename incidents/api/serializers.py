@@ -6,11 +6,13 @@ describe that shape for the OpenAPI schema, and the schemathesis test holds the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place, Source
 from incidents.taxonomy import EVENT_TYPE_OF, EventType, SubEventType, is_valid_pair
+from incidents.text import strip_invisible
 
 MAX_INT = 2**31 - 1
 ROLE_NAMES = {1: "actor1", 2: "actor2", 3: "associated"}
@@ -291,6 +293,15 @@ class ErrorSerializer(serializers.Serializer):
 # --- Requests -------------------------------------------------------------------------------------------------------
 
 
+class CleanCharField(serializers.CharField):
+    """Text with control and zero-width characters removed before it is validated (NUL among them)."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = strip_invisible(data)
+        return super().run_validation(data)
+
+
 class ArticleSubmitSerializer(serializers.Serializer):
     url = serializers.URLField(
         max_length=2000,
@@ -299,9 +310,13 @@ class ArticleSubmitSerializer(serializers.Serializer):
         validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
         help_text="The article's page (http or https)",
     )
-    title = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    text = serializers.CharField(
-        max_length=500_000, required=False, allow_blank=True, trim_whitespace=True, help_text="Or the text itself"
+    title = CleanCharField(max_length=1000, required=False, allow_blank=True)
+    text = CleanCharField(
+        max_length=settings.ARTICLE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="Or the text itself",
     )
     published = serializers.DateField(
         required=False,

@@ -4,6 +4,7 @@ Ingest writes to the domain only through here; callers import from this package,
 
 from .actors import actor_save
 from .articles import (
+    ArticleTooLarge,
     article_claim,
     article_claim_expiry,
     article_claim_lease_seconds,
@@ -30,6 +31,7 @@ __all__ = [
     "PLACE_LOAD_FIELDS",
     "ArticleIncidentRecorder",
     "actor_save",
+    "ArticleTooLarge",
     "article_claim",
     "article_claim_expiry",
     "article_claim_lease_seconds",

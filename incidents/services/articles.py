@@ -21,6 +21,19 @@ from ..models import Article, Source
 log = logging.getLogger("incidents.ingest")
 
 
+class ArticleTooLarge(ValueError):
+    """Text beyond ARTICLE_MAX_CHARS: refused whole rather than stored, read and cut somewhere arbitrary."""
+
+
+def _fit_text(text: str) -> str:
+    """Every article text passes here before storage: invisible characters removed, the size cap applied."""
+    text = article_text.strip_invisible(text or "")
+    limit = settings.ARTICLE_MAX_CHARS
+    if len(text) > limit:
+        raise ArticleTooLarge(f"The article's text is {len(text):,} characters long; the limit is {limit:,}.")
+    return text
+
+
 def article_queue(*, article_ids: Iterable[int], force: bool = False) -> int:
     """Send articles to the ingest worker; returns how many were sent.
 
@@ -63,9 +76,9 @@ def article_submit(
     The same URL or the same text (folded for case, quotes and spacing) returns the article already stored; one that
     had failed is queued again.
     """
-    url = urldefrag((url or "").strip()).url
-    text = (text or "").strip()
-    title = (title or "").strip()[:1000]
+    url = urldefrag(article_text.strip_invisible(url or "").strip()).url
+    text = _fit_text(text).strip()
+    title = article_text.strip_invisible(title or "").strip()[:1000]
     if not url and not text:
         raise ValidationError("Give the article's URL or its text.")
     if url:
@@ -136,6 +149,7 @@ def article_create_or_get(
 
     `url` must already be canonical and `content_hash` computed over the body (ingest.text.content_hash).
     """
+    url, title, text = article_text.strip_invisible(url), article_text.strip_invisible(title), _fit_text(text)
     existing = _article_lookup(url=url, content_hash=content_hash)
     if existing is not None:
         return existing, False
@@ -244,6 +258,7 @@ def article_save_text(
 ) -> Article | None:
     """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
     the placeholder row is then deleted, so that one story is one article."""
+    text, title = _fit_text(text), article_text.strip_invisible(title)
     with transaction.atomic():
         duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
         if duplicate is not None:
