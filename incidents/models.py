@@ -144,8 +144,14 @@ class Article(models.Model):
         PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
+        # Its text is a copy of another article's (`duplicate_of`): kept, so that its status URL names the original.
+        DUPLICATE = "duplicate", "Duplicate"
 
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        help_text="The article this one copies",
+    )  # fmt: skip
     url = models.URLField("canonical URL", max_length=2000, blank=True)
     content_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     title = models.CharField(max_length=1000, blank=True)

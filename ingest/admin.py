@@ -85,10 +85,10 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["source"]
     # The publication date stays editable: an undated article's incidents wait for it (then "Retry").
-    readonly_fields = ["source", "url", "content_hash", "title", "text", "fetched_at", "status", "error", "attempts",
-                       "processed_at", "created_at", "updated_at"]  # fmt: skip
-    fields = ["title", "url", "source", "published", "status", "error", "attempts", "text", "content_hash",
-              "fetched_at", "processed_at", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["source", "url", "content_hash", "title", "text", "fetched_at", "status", "duplicate_of",
+                       "error", "attempts", "processed_at", "created_at", "updated_at"]  # fmt: skip
+    fields = ["title", "url", "source", "published", "status", "duplicate_of", "error", "attempts", "text",
+              "content_hash", "fetched_at", "processed_at", "created_at", "updated_at"]  # fmt: skip
     inlines = [IncidentLinkInline]
     actions = ["retry"]
 

@@ -19,7 +19,7 @@ from . import extract
 from .feeds import FeedError, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
 from .merge import merge_extraction
-from .text import TextError, looks_like_html, parse_html, parse_plain
+from .text import PageText, TextError, clean_text, looks_like_html, parse_html, parse_plain
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,14 @@ def _queue_article(article_id: int) -> None:
     services.article_queue_on_commit(article_ids=[article_id])
 
 
+def _read_submitted(article: Article) -> PageText:
+    if looks_like_html(article.text):
+        return parse_html(article.text, url=article.url or None)
+    if not article.title and "\n" in article.text.strip():
+        return parse_plain(article.text)  # the headline on the first line, as in a file or a paste
+    return PageText(title=article.title, text=clean_text(article.text))
+
+
 def ingest_article(article: Article, *, reread: bool = False) -> dict:
     """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure.
 
@@ -86,9 +94,10 @@ def ingest_article(article: Article, *, reread: bool = False) -> dict:
         if saved is None:
             return {"duplicate": True}
         article = saved
-    elif looks_like_html(article.text):
-        # Pasted or submitted HTML: read it as a page so that markup never reaches extraction.
-        parsed = parse_html(article.text, url=article.url or None)
+    elif looks_like_html(article.text) or (article.fetched_at is None and article.text.strip()):
+        # Submitted text (the API stores it as sent): read the way files and pastes are, so the one content hash is
+        # taken over the same body whatever the path, and markup never reaches extraction.
+        parsed = _read_submitted(article)
         saved = services.article_save_text(
             article=article,
             title=parsed.title,

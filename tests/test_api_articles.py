@@ -177,3 +177,39 @@ def test_a_submitted_article_is_processed_by_a_real_worker_and_its_status_lists_
     assert incident["location_name"] == "Tarmiyah"
     assert incident["fatalities"] == 3
     assert incident["date"] == "2016-03-12"
+
+
+STORY = (
+    "Rockets hit Balad air base\n\n"
+    "Three rockets struck Balad air base north of Baghdad on March 14, 2016, wounding two contractors, officials said."
+    "\n\nNo group claimed the attack."
+)
+
+
+@pytest.mark.django_db
+def test_a_duplicate_keeps_its_status_url_and_answers_with_the_article_it_copies(api_client, submitter, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ingest.tasks import process_article
+
+    story = tmp_path / "balad.txt"
+    story.write_text(STORY)
+    call_command("ingest", str(story), "--sync", stdout=StringIO(), stderr=StringIO())
+    original = Article.objects.get()
+    IncidentSourceFactory(incident=IncidentFactory(), article=original)
+    produced = sorted(original.incidents.values_list("pk", flat=True))
+    # The same story through the API with the headline apart and other line breaks and spacing: the one hash finds
+    # the original at once.
+    apart = {"title": "Rockets hit Balad air base", "text": STORY.split("\n\n", 1)[1].replace("\n\n", "\r\n  \r\n")}
+    assert api_client.post(URL, apart, format="json", **submitter).json()["id"] == original.pk
+    # With its headline on the first line of the text, it is found when read: a duplicate, whose status URL answers.
+    copy = api_client.post(URL, {"text": STORY}, format="json", **submitter).json()["id"]
+    drop_queued([copy])
+    assert copy != original.pk and process_article(copy) == {"duplicate": True}
+    body = api_client.get(f"{URL}{copy}/").json()
+    assert body["status"] == "duplicate" and body["duplicate_of"]["id"] == original.pk
+    assert body["duplicate_of"]["status_url"].endswith(f"/api/v1/articles/{original.pk}/")
+    assert sorted(i["id"] for i in body["incidents"]) == produced
+    assert Article.objects.filter(status="processed").count() == 1

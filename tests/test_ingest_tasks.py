@@ -128,13 +128,15 @@ def test_the_same_url_or_the_same_text_twice_is_one_article():
     assert Article.objects.count() == 1
 
 
-def test_a_fetched_page_that_copies_another_article_is_dropped(server):
+def test_a_fetched_page_that_copies_another_article_is_kept_as_its_duplicate(server):
     page = (PAGES / "article_with_boilerplate.html").read_bytes()
     first = queued_article(url=server.add("/original", page))
     second = queued_article(url=server.add("/syndicated-copy", page))
     process_article(first.pk)
     assert process_article(second.pk) == {"duplicate": True}
-    assert list(Article.objects.values_list("pk", flat=True)) == [first.pk]
+    second.refresh_from_db()
+    assert (second.status, second.duplicate_of_id, second.text) == ("duplicate", first.pk, "")
+    assert second.url.endswith("/syndicated-copy") and not second.incidents.exists()
 
 
 def test_two_workers_cannot_claim_one_article_but_a_dead_workers_claim_expires(settings):

@@ -259,8 +259,17 @@ class ArticleIncidentSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Incident.Status.choices)
 
 
+class ArticleReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status_url = serializers.URLField()
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     error = serializers.CharField(allow_blank=True, help_text="Staff only (empty for others)")
+    duplicate_of = ArticleReferenceSerializer(
+        allow_null=True,
+        help_text="For status `duplicate`: the article whose text this one copies (its incidents are listed)",
+    )
     attempts = serializers.IntegerField()
     fetched_at = serializers.DateTimeField(allow_null=True)
     processed_at = serializers.DateTimeField(allow_null=True)

@@ -713,7 +713,9 @@ class SourceListView(ApiView):
 def _article_row(article: Article, request) -> dict:
     # A processed article's URL is public evidence (its incidents cite it); the URL of one not read, or refused, is
     # an ingest internal.
-    public_url = article.status == Article.Status.PROCESSED or access.sees_internals(request.user)
+    public_url = article.status in (Article.Status.PROCESSED, Article.Status.DUPLICATE) or access.sees_internals(
+        request.user
+    )
     return {
         "id": article.pk,
         "url": article.url if public_url else None,
@@ -793,6 +795,14 @@ def _article_detail(article: Article, request) -> dict:
     return {
         **_article_row(article, request),
         "error": article.error if access.sees_internals(request.user) else "",
+        "duplicate_of": (
+            {
+                "id": article.duplicate_of_id,
+                "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.duplicate_of_id])),
+            }
+            if article.duplicate_of_id
+            else None
+        ),
         "attempts": article.attempts,
         "fetched_at": article.fetched_at,
         "processed_at": article.processed_at,

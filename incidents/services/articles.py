@@ -257,13 +257,18 @@ def article_save_text(
     final_url: str = "",
 ) -> Article | None:
     """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
-    the placeholder row is then deleted, so that one story is one article."""
+    the row is then marked a duplicate of that article (its text not kept), so that one story is one article and
+    the copy's status URL still answers, naming the original."""
     text, title = _fit_text(text), article_text.strip_invisible(title)
     with transaction.atomic():
-        duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
-        if duplicate is not None:
-            log.info("Article %s is a copy of article %s; dropped", article.pk, duplicate.pk)
-            article.delete()
+        original = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        if original is not None:
+            log.info("Article %s is a copy of article %s", article.pk, original.pk)
+            now = timezone.now()
+            Article.objects.filter(pk=article.pk).update(
+                status=Article.Status.DUPLICATE, duplicate_of=original, text="", error="", processed_at=now,
+                updated_at=now, title=article.title or title[:1000],
+            )  # fmt: skip
             return None
         article.text = text
         article.content_hash = content_hash
