@@ -133,8 +133,11 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # A Redis outage makes the cache miss instead of failing the request (config/cache.py); short socket
+        # timeouts so that a Redis that hangs costs a request well under a second.
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         # Per database, so a demo server and a test run sharing one Redis never answer from each other's cache.
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", f"atlas:{DATABASES['default']['NAME']}"),
     }
@@ -162,6 +165,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_DB_REUSE_MAX = 500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The database is the queue of record: an article left `queued` this long (its message lost with the broker, or never
+# sent while the broker was down) is sent again by recover_stale_articles (beat, every minute).
+ARTICLE_REQUEUE_AFTER_SECONDS = int(os.environ.get("ARTICLE_REQUEUE_AFTER_SECONDS", "600"))
+# A submission waits this long for a broker that does not answer before it is left for recovery.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -170,6 +179,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "incidents.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
@@ -177,8 +191,10 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "incidents.api.views.exception_handler",
 }
-# Reading the API without a token: on by default so the dashboard and public tools work.
+# Reading the API and the pages without signing in: on by default so the dashboard and public tools work.
 API_PUBLIC_READ = env_bool("API_PUBLIC_READ", True)
+# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed when throttling; from anyone else it is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Incident Atlas API",
@@ -222,9 +238,20 @@ DASHBOARD_MAX_INDIVIDUAL = int(os.environ.get("DASHBOARD_MAX_INDIVIDUAL", "2000"
 
 # Ingest limits for fetched pages.
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+# Size caps on every input path: an article's text (API, admin, command line, fetched pages, feed entries) and a
+# local file or upload read whole (command line, admin).
+ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", "500000"))
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+# The whole download, however slowly a server trickles it (FETCH_TIMEOUT bounds the connection and each read).
+FETCH_DEADLINE = float(os.environ.get("FETCH_DEADLINE", str(FETCH_TIMEOUT * 2)))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = int(os.environ.get("FETCH_MAX_REDIRECTS", "5"))
 FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "IncidentAtlas/1.0 (+https://example.org/atlas)")
+# Outbound fetch policy (ingest/netpolicy.py): loopback, private, link-local, multicast and reserved addresses are
+# refused unless listed here. Hosts: exact names or ".example.org" for a domain and its subdomains, allowed wherever
+# they resolve. Networks: CIDRs such as 10.1.0.0/16 or ::1/128, for a deployment that polls internal feeds.
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", "")
 
 # The countries the atlas covers (ISO 3166-1 alpha-2): the gazetteer loads, extraction locates, filters and pages
 # offer, and the export names these.

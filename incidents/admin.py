@@ -23,6 +23,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .countries import country_name
+from .links import is_web_url
 from .models import Actor, Incident, IncidentActor, IncidentSource, Place
 from .services import (
     actor_save,
@@ -150,7 +151,7 @@ class IncidentSourceInline(admin.StackedInline):
             return "-"
         article = obj.article
         parts = [_admin_link(article, article.title or f"Article {article.pk}")]
-        if article.url:
+        if is_web_url(article.url):
             parts.append(
                 format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', article.url, "open")
             )
@@ -220,6 +221,7 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         "status",
         "source_count",
         "curator_locked",
+        "date_precision",
     ]
     list_display_links = ["date", "sub_event_type"]
     list_filter = [

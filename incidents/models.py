@@ -144,8 +144,14 @@ class Article(models.Model):
         PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
+        # Its text is a copy of another article's (`duplicate_of`): kept, so that its status URL names the original.
+        DUPLICATE = "duplicate", "Duplicate"
 
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        help_text="The article this one copies",
+    )  # fmt: skip
     url = models.URLField("canonical URL", max_length=2000, blank=True)
     content_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     title = models.CharField(max_length=1000, blank=True)
@@ -180,6 +186,9 @@ class Incident(models.Model):
         WEEK = "week", "Week"
         MONTH = "month", "Month"
         YEAR = "year", "Year"
+        # Neither the text nor a publication date dates it: dated by when the article was received, the event being
+        # on or before that day. Least precise of all, so any dated report of the same incident replaces it.
+        RECEIVED = "received", "Received (no date found: review)"
 
         @classmethod
         def rank(cls, value: str) -> int:
@@ -203,7 +212,7 @@ class Incident(models.Model):
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices)
     date = models.DateField()
-    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     point = models.PointField(srid=4326, null=True, blank=True, help_text="Defaults to the place's point")
     geo_precision = models.CharField(max_length=7, choices=GeoPrecision.choices, default=GeoPrecision.EXACT)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from itertools import groupby
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import access, selectors, services
 from .countries import country_name, covered_countries
+from .links import web_url
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
 
@@ -33,6 +36,18 @@ EVENT_COLORS = {
     EventType.STRATEGIC_DEVELOPMENTS: "#009E73",
 }
 TIMELINE_PAGE = 150
+
+
+def readable(view):
+    """Pages obey the API's read setting (incidents.access): without public reading, sign in first."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not access.may_read(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def event_types() -> list[dict]:
@@ -108,6 +123,7 @@ def page_config(**extra) -> dict:
     }
 
 
+@readable
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     for error in errors:
@@ -176,6 +192,7 @@ def highlight_segments(text: str, evidence: str) -> tuple[list[tuple[str, bool]]
     return pieces, True
 
 
+@readable
 def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(pk=pk, user=request.user)
     if incident is None:
@@ -183,8 +200,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     sources = []
     for link in incident.source_links.all():
         pieces, found = highlight_segments(link.article.text, link.evidence)
-        # Only web links become links: a stored "javascript:" URL would run on click, escaped or not.
-        url = link.article.url if re.match(r"https?://", link.article.url, flags=re.IGNORECASE) else ""
+        url = web_url(link.article.url)
         sources.append({"link": link, "article": link.article, "url": url, "pieces": pieces, "found": found})
     point = incident.point or (incident.place.point if incident.place_id else None)
     config = page_config(
@@ -198,7 +214,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
         "actor_links": list(incident.actor_links.all()),
         "sources": sources,
         "history": selectors.incident_history(incident=incident),
-        "can_edit": selectors.user_is_editor(request.user),
+        "can_edit": access.may_curate(request.user),
         "atlas_config": config,
     }
     return render(request, "incidents/incident.html", context)
@@ -206,7 +222,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.user_is_editor(request.user):
+    if not access.may_curate(request.user):
         raise PermissionDenied
     incident = selectors.incident_get(pk=pk, user=request.user)
     if incident is None:
@@ -222,6 +238,7 @@ def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incidents:incident", pk=pk)
 
 
+@readable
 def timeline_page(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     until = None
@@ -280,6 +297,7 @@ def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str
     return render(request, template, context)
 
 
+@readable
 def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.place_get(pk=pk)
     if place is None:
@@ -293,6 +311,7 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@readable
 def actor_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = selectors.actor_get(pk=pk)
     if actor is None:

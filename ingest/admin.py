@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -10,21 +14,30 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from incidents import services
 from incidents.models import Article, IncidentSource, Source, UnresolvedPlace
-from incidents.text import content_hash
+from incidents.text import content_hash, strip_invisible
 
 from .feeds import FeedError
 from .fetch import canonical_url
 from .management.commands.ingest import store_document
-from .tasks import poll_source, process_article
+from .manifest import DocumentMeta
+from .tasks import poll_source
 from .text import TextError, parse_plain
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+def _send_poll(source_id: int) -> None:
+    try:
+        poll_source.apply_async(args=[source_id], kwargs={"force": True}, ignore_result=True)
+    except Exception as exc:  # the broker is down; beat polls the source when it is due
+        logger.error("Could not queue the poll of source %s: %s", source_id, exc)
 
 
 @admin.register(Source)
@@ -45,7 +58,7 @@ class SourceAdmin(admin.ModelAdmin):
     def poll_now(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for source_id in ids:
-            poll_source.delay_on_commit(source_id, force=True)
+            transaction.on_commit(functools.partial(_send_poll, source_id))
         self.message_user(request, f"{len(ids)} source(s) queued for polling.", messages.SUCCESS)
 
 
@@ -72,10 +85,10 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["source"]
     # The publication date stays editable: an undated article's incidents wait for it (then "Retry").
-    readonly_fields = ["source", "url", "content_hash", "title", "text", "fetched_at", "status", "error", "attempts",
-                       "processed_at", "created_at", "updated_at"]  # fmt: skip
-    fields = ["title", "url", "source", "published", "status", "error", "attempts", "text", "content_hash",
-              "fetched_at", "processed_at", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["source", "url", "content_hash", "title", "text", "fetched_at", "status", "duplicate_of",
+                       "error", "attempts", "processed_at", "created_at", "updated_at"]  # fmt: skip
+    fields = ["title", "url", "source", "published", "status", "duplicate_of", "error", "attempts", "text",
+              "content_hash", "fetched_at", "processed_at", "created_at", "updated_at"]  # fmt: skip
     inlines = [IncidentLinkInline]
     actions = ["retry"]
 
@@ -106,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 with transaction.atomic():
                     article_id, created = form.store()
                     if created:
-                        process_article.delay_on_commit(article_id)
+                        services.article_queue_on_commit(article_ids=[article_id])
             except (TextError, FeedError, UnicodeError, ValueError) as exc:
                 form.add_error(None, str(exc))
             else:
@@ -123,13 +136,28 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "ingest/submit.html", context)
 
 
+class CleanCharField(forms.CharField):
+    """Control and zero-width characters removed before validation (Django refuses NUL outright)."""
+
+    def to_python(self, value):
+        return super().to_python(strip_invisible(value) if isinstance(value, str) else value)
+
+
 class SubmitForm(forms.Form):
-    url = forms.CharField(label="Page URL", required=False, max_length=2000)
-    text = forms.CharField(
+    url = CleanCharField(label="Page URL", required=False, max_length=2000)
+    text = CleanCharField(
         label="Or paste the text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
         help_text="The headline on the first line, then the article. HTML is read as a page.",
     )  # fmt: skip
     file = forms.FileField(label="Or upload a file", required=False, help_text="Plain text, HTML or an RSS/Atom feed")
+    published = forms.DateField(
+        label="Publication date",
+        required=False,
+        initial=lambda: timezone.localdate(),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="When the article was published: it dates what the text leaves undated ('on Friday'). A dateline "
+        "in the text, the page's own date or a feed item's date is used instead while this is left at today.",
+    )
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -139,9 +167,16 @@ class SubmitForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        limit = settings.INGEST_MAX_FILE_BYTES
+        if upload and upload.size > limit:
+            raise ValidationError(f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
         return upload
+
+    def clean_text(self):
+        text = self.cleaned_data.get("text") or ""
+        if len(text) > settings.ARTICLE_MAX_CHARS:
+            raise ValidationError(f"The text is {len(text):,} characters; the limit is {settings.ARTICLE_MAX_CHARS:,}.")
+        return text
 
     def clean(self):
         data = super().clean()
@@ -153,19 +188,26 @@ class SubmitForm(forms.Form):
     def store(self) -> tuple[int, bool]:
         """Returns (article id, created); a feed file stores every entry and returns the first new one."""
         data = self.cleaned_data
+        published = data.get("published") or timezone.localdate()
+        # Left at today, the date only fills in for a document that states none; changed, it is the curator's word.
+        chosen = published if published != timezone.localdate() else None
         if data.get("url"):
-            article, created = services.article_create_or_get(url=canonical_url(data["url"]))
+            article, created = services.article_create_or_get(url=canonical_url(data["url"]), published=chosen)
             return article.pk, created
         if data.get("text"):
             page = parse_plain(data["text"])
             article, created = services.article_create_or_get(
-                title=page.title, text=page.text, published=page.published, content_hash=content_hash(page.text)
+                title=page.title,
+                text=page.text,
+                published=chosen or page.published or published,
+                content_hash=content_hash(page.text),
             )
             return article.pk, created
         upload = data["file"]
-        ids, entries = store_document(upload.read(), name=upload.name)
-        for extra in ids[1:]:
-            process_article.delay_on_commit(extra)
+        ids, entries = store_document(
+            upload.read(), name=upload.name, meta=DocumentMeta(published=chosen), default_published=published
+        )
+        services.article_queue_on_commit(article_ids=ids[1:])
         if ids:
             return ids[0], True
         raise ValueError(f"Nothing new in {upload.name}: its {entries} item(s) are stored already.")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import feedparser
+from django.conf import settings
+
+from incidents.links import is_web_url
 
 from .text import clean_text, fragment_to_text
 
@@ -33,6 +36,7 @@ class ParsedFeed:
     title: str
     entries: list[FeedEntry]
     warning: str = ""  # feedparser's complaint about a feed it could still read
+    skipped: list[str] = field(default_factory=list)  # why entries were left out, one line each
 
 
 def _entry_datetime(entry) -> dt.datetime | None:
@@ -44,12 +48,13 @@ def _entry_datetime(entry) -> dt.datetime | None:
     return None
 
 
-def _entry_text(entry) -> str:
+def _entry_text(entry, *, has_link: bool = True) -> str:
     contents = [c.get("value", "") for c in entry.get("content") or [] if c.get("value")]
     if contents:
         return fragment_to_text(max(contents, key=len))
     summary = fragment_to_text(entry.get("summary", "") or "")
-    return summary if len(summary) >= FULL_TEXT_MIN_CHARS else ""
+    # Without a page to fetch, a short summary is all there is to read.
+    return summary if len(summary) >= FULL_TEXT_MIN_CHARS or not has_link else ""
 
 
 def parse_feed(data: bytes | str, *, base_url: str = "", content_type: str = "") -> ParsedFeed:
@@ -71,19 +76,28 @@ def parse_feed(data: bytes | str, *, base_url: str = "", content_type: str = "")
         if warning or not parsed.get("version"):
             raise FeedError(f"Not a readable feed ({warning or 'no feed elements'})")
         return ParsedFeed(title=parsed.feed.get("title", ""), entries=[], warning=warning)
-    entries = []
-    for entry in parsed.entries:
+    entries, skipped = [], []
+    for number, entry in enumerate(parsed.entries, start=1):
         url = (entry.get("link") or "").strip()
         guid = (entry.get("id") or "").strip()
-        if not url and guid.startswith(("http://", "https://")):
+        if not url and is_web_url(guid):
             url = guid
         if url and base_url:
             url = urljoin(base_url, url)
         title = clean_text(fragment_to_text(entry.get("title", "") or "")).split("\n")[0]
-        text = _entry_text(entry)
+        if url and not is_web_url(url):
+            # "javascript:", "data:", "file:" and the like are never fetched nor shown as a link.
+            skipped.append(f"entry {number} ({title[:80] or 'untitled'}): link {url[:80]!r} is not an http(s) URL")
+            url = ""
+        text = _entry_text(entry, has_link=bool(url))
+        if len(text) > settings.ARTICLE_MAX_CHARS:
+            skipped.append(f"entry {number} ({title[:80] or 'untitled'}): {len(text):,} characters of text, over "
+                           f"the limit of {settings.ARTICLE_MAX_CHARS:,}")  # fmt: skip
+            continue
         if not url and not text:
-            continue  # nothing to fetch and nothing to read
+            skipped.append(f"entry {number} ({title[:80] or 'untitled'}): no link and no text")
+            continue
         entries.append(FeedEntry(url=url, title=title, published=_entry_datetime(entry), text=text, guid=guid))
     if not entries and warning:
         raise FeedError(f"Not a readable feed ({warning})")
-    return ParsedFeed(title=parsed.feed.get("title", ""), entries=entries, warning=warning)
+    return ParsedFeed(title=parsed.feed.get("title", ""), entries=entries, warning=warning, skipped=skipped)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import charset_normalizer
 import requests
+import urllib3
 from django.conf import settings
+
+from .netpolicy import BlockedDestination, check_url, guarded_session
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 FEED_TYPES = (
@@ -53,6 +57,10 @@ class FetchError(Exception):
     transient = False
 
 
+class RefusedFetchError(FetchError):
+    """The outbound fetch policy refuses the URL or an address on its way (ingest/netpolicy.py)."""
+
+
 class TransientFetchError(FetchError):
     """A network error, a timeout or a server error: worth retrying with backoff."""
 
@@ -85,7 +93,7 @@ class FetchResult:
 
 
 def _session() -> requests.Session:
-    session = requests.Session()
+    session = guarded_session()
     session.max_redirects = settings.FETCH_MAX_REDIRECTS
     session.headers["User-Agent"] = settings.FETCH_USER_AGENT
     return session
@@ -99,6 +107,7 @@ def fetch(
     last_modified: str = "",
     timeout: float | None = None,
     max_bytes: int | None = None,
+    deadline: float | None = None,
 ) -> FetchResult:
     """GET url; raise FetchError (or TransientFetchError) with a message fit for an admin to read."""
     timeout = settings.FETCH_TIMEOUT if timeout is None else timeout
@@ -108,9 +117,12 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    # requests' timeout bounds each read, not the whole download; a server that trickles bytes is cut by the deadline.
-    deadline = time.monotonic() + timeout * 2
+    # requests' timeout bounds each read, not the whole download: a server that trickles bytes is cut at the
+    # deadline by shutting the socket from a timer, which ends a read blocked in the middle of a chunk.
+    limit = settings.FETCH_DEADLINE if deadline is None else deadline
+    deadline = time.monotonic() + limit
     try:
+        check_url(url)
         with _session() as session, session.get(url, headers=headers, timeout=timeout, stream=True) as response:
             result = FetchResult(
                 url=response.url,
@@ -133,17 +145,28 @@ def fetch(
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"Too large: {int(declared)} bytes from {url} (limit {max_bytes})")
             chunks, size = [], 0
-            for chunk in response.iter_content(chunk_size=65536):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"Too large: more than {max_bytes} bytes from {url}")
-                if time.monotonic() > deadline:
-                    raise TransientFetchError(f"Timed out reading {url} after {timeout * 2:.0f} s")
-                chunks.append(chunk)
+            timer = threading.Timer(max(0.0, deadline - time.monotonic()), response.raw.shutdown)
+            timer.daemon = True
+            timer.start()
+            try:
+                for chunk in response.iter_content(chunk_size=65536):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(f"Too large: more than {max_bytes} bytes from {url}")
+                    chunks.append(chunk)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+                if time.monotonic() < deadline:
+                    raise
+            finally:
+                timer.cancel()
+            if time.monotonic() >= deadline:
+                raise TransientFetchError(f"Timed out reading {url}: the {limit:g} s deadline for a download passed")
             result.content = b"".join(chunks)
             return result
     except FetchError:
         raise
+    except BlockedDestination as exc:
+        raise RefusedFetchError(str(exc)) from exc
     except requests.TooManyRedirects as exc:
         raise FetchError(f"Too many redirects (limit {settings.FETCH_MAX_REDIRECTS}) from {url}") from exc
     except requests.Timeout as exc:

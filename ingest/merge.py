@@ -34,6 +34,8 @@ _PLACELESS_LOCK = _MERGE_LOCK_BASE + 999_999
 _LOCK_MARGIN_DEG = 0.35  # more than MERGE_RADIUS_KM in longitude at these latitudes
 _POLITICAL_VIOLENCE = {"battles", "explosions_remote_violence", "violence_against_civilians"}
 _DAY_SLACK = dt.timedelta(days=1)  # "Thursday night" in one report is "Friday" in the next
+# An incident dated only by when its article was received happened that day or in the weeks before.
+RECEIVED_LOOKBACK = dt.timedelta(days=30)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class MergeResult:
     created: list[int] = field(default_factory=list)
     matched: list[int] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why an extracted incident was not recorded
+    undated: int = 0  # incidents dated by when the article was received, for a curator to date
     unresolved: int = 0
     withdrawn: list[int] = field(default_factory=list)  # incidents deleted: this article was their only source
 
@@ -58,6 +61,8 @@ def date_window(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
         return date.replace(day=1), date.replace(day=last)
     if precision == "week":
         return date - dt.timedelta(days=6), date + dt.timedelta(days=6)
+    if precision == "received":
+        return date - RECEIVED_LOOKBACK, date + _DAY_SLACK
     return date - _DAY_SLACK, date + _DAY_SLACK
 
 
@@ -109,6 +114,7 @@ class Report:
             | Q(date_precision="week", date__range=(lo - days(6), hi + days(6)))
             | Q(date_precision="month", date__range=(lo.replace(day=1), last_of_month))
             | Q(date_precision="year", date__range=(dt.date(lo.year, 1, 1), dt.date(hi.year, 12, 31)))
+            | Q(date_precision="received", date__range=(lo - _DAY_SLACK, hi + RECEIVED_LOOKBACK))
         )
 
     def candidate_filter(self) -> Q:
@@ -237,14 +243,15 @@ def best_candidate(report: Report, candidates: list[Incident], umbrellas: dict[s
     return min(ranked)[-1] if ranked else None
 
 
-def _incident_date(found: ExtractedIncident, article: Article) -> tuple[dt.date | None, str]:
+def _incident_date(found: ExtractedIncident, article: Article) -> tuple[dt.date, str]:
     if found.date is not None:
         return found.date, found.date_precision or "day"
     if article.published is not None:
         # Undated in the text ("this month", "on Friday" without a dateline): the publication date bounds it.
         precision = found.date_precision if found.date_precision in {"week", "month", "year"} else "week"
         return article.published.date(), precision
-    return None, ""
+    # No date at all: recorded, dated by receipt and marked so (the precision), rather than dropped.
+    return article.created_at.astimezone(dt.UTC).date(), Incident.DatePrecision.RECEIVED
 
 
 def merge_lock_keys(points: list[tuple[float, float] | None]) -> list[int]:
@@ -284,9 +291,8 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
     reports: list[tuple[ExtractedIncident, Report]] = []
     for found in extraction.incidents:
         date, precision = _incident_date(found, article)
-        if date is None:
-            result.skipped.append(f"{found.sub_event_type}: no date in the text and no publication date")
-            continue
+        if precision == Incident.DatePrecision.RECEIVED:
+            result.undated += 1
         place = places.get(found.place.place_id) if found.place is not None else None
         if found.place is not None and place is None:
             result.skipped.append(f"{found.sub_event_type}: place {found.place.place_id} is gone from the gazetteer")
@@ -355,5 +361,11 @@ def merge_extraction(*, article: Article, extraction: Extraction) -> MergeResult
         withdrawn = previous - set(result.incident_ids)
         if withdrawn:
             result.withdrawn = services.incident_record_withdrawal(article=article, incident_ids=withdrawn)
-        services.article_mark_processed(article_id=article.pk, note="; ".join(result.skipped))
+        notes = list(result.skipped)
+        if result.undated:
+            notes.append(
+                f"{result.undated} incident(s) dated by when the article was received: no date in the text and no "
+                "publication date (set the publication date to date them)"
+            )
+        services.article_mark_processed(article_id=article.pk, note="; ".join(notes))
     return result

@@ -19,7 +19,7 @@ from . import extract
 from .feeds import FeedError, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
 from .merge import merge_extraction
-from .text import TextError, looks_like_html, parse_html, parse_plain
+from .text import PageText, TextError, clean_text, looks_like_html, parse_html, parse_plain
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +55,20 @@ def _refresh_extractor_if_stale(*, now: bool = False) -> None:
 
 
 def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FetchError | TextError | FeedError) else f"{type(exc).__name__}: {exc}"
+    known = (FetchError, TextError, FeedError, services.ArticleTooLarge)
+    return str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
 
 
 def _queue_article(article_id: int) -> None:
-    process_article.delay_on_commit(article_id)
+    services.article_queue_on_commit(article_ids=[article_id])
+
+
+def _read_submitted(article: Article) -> PageText:
+    if looks_like_html(article.text):
+        return parse_html(article.text, url=article.url or None)
+    if not article.title and "\n" in article.text.strip():
+        return parse_plain(article.text)  # the headline on the first line, as in a file or a paste
+    return PageText(title=article.title, text=clean_text(article.text))
 
 
 def ingest_article(article: Article, *, reread: bool = False) -> dict:
@@ -85,9 +94,10 @@ def ingest_article(article: Article, *, reread: bool = False) -> dict:
         if saved is None:
             return {"duplicate": True}
         article = saved
-    elif looks_like_html(article.text):
-        # Pasted or submitted HTML: read it as a page so that markup never reaches extraction.
-        parsed = parse_html(article.text, url=article.url or None)
+    elif looks_like_html(article.text) or (article.fetched_at is None and article.text.strip()):
+        # Submitted text (the API stores it as sent): read the way files and pastes are, so the one content hash is
+        # taken over the same body whatever the path, and markup never reaches extraction.
+        parsed = _read_submitted(article)
         saved = services.article_save_text(
             article=article,
             title=parsed.title,
@@ -162,10 +172,11 @@ def process_article(self, article_id: int, force: bool = False, held: bool = Fal
         return {"failed": _error_text(exc)}
 
 
-def poll(source: Source, *, queue: bool = True) -> dict:
+def poll(source: Source, *, queue: bool = True, progress=None) -> dict:
     """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure.
 
-    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself)."""
+    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself);
+    `progress` wraps the entries to show how far a large feed has come (the command's progress bar)."""
     if source.kind == Source.Kind.PAGE:
         article, created = services.article_create_or_get(url=canonical_url(source.url), source=source)
         if created and queue:
@@ -178,7 +189,7 @@ def poll(source: Source, *, queue: bool = True) -> dict:
         return {"new": 0, "not_modified": True, "ids": []}
     feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
     new = []
-    for entry in feed.entries:
+    for entry in progress(feed.entries) if progress else feed.entries:
         url = canonical_url(entry.url) if entry.url else ""
         article, created = services.article_create_or_get(
             url=url,
@@ -192,16 +203,18 @@ def poll(source: Source, *, queue: bool = True) -> dict:
             new.append(article.pk)
             if queue:
                 _queue_article(article.pk)
+    warning = f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else ""
+    if feed.skipped:
+        left_out = f"{len(feed.skipped)} entries left out: " + "; ".join(feed.skipped[:20])
+        warning = f"{warning}\n{left_out}" if warning else left_out
     services.source_record_poll(
-        source_id=source.pk,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        warning=f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else "",
+        source_id=source.pk, etag=response.etag, last_modified=response.last_modified, warning=warning
     )
-    if feed.warning:
-        logger.warning("Feed %s is malformed, %d entries read: %s", source.url, len(feed.entries), feed.warning)
-        return {"new": len(new), "entries": len(feed.entries), "ids": new, "warning": feed.warning}
-    return {"new": len(new), "entries": len(feed.entries), "ids": new}
+    result = {"new": len(new), "entries": len(feed.entries), "ids": new}
+    if warning:
+        logger.warning("Feed %s: %d entries read; %s", source.url, len(feed.entries), warning)
+        result["warning"] = warning
+    return result
 
 
 @shared_task(bind=True, **_RETRY)
@@ -228,12 +241,12 @@ def poll_source(self, source_id: int, force: bool = False) -> dict:
 @shared_task(acks_late=True)
 def recover_stale_articles() -> dict:
     """Beat's safety net: an article whose claim lapsed lost its task (the worker was killed and the message is gone,
-    or the task hit its hard time limit) and is queued again; one that did so MAX_CLAIMS times fails."""
+    or the task hit its hard time limit), or one left queued whose message never ran (lost with the broker, never
+    sent), is sent again; one whose claim lapsed MAX_CLAIMS times fails."""
     requeued, failed = services.article_recover_stale(max_attempts=MAX_CLAIMS)
-    for article_id in requeued:
-        process_article.delay(article_id)
+    services.article_queue(article_ids=requeued)
     if requeued or failed:
-        logger.warning("Lapsed article claims: %d queued again, %d failed", len(requeued), len(failed))
+        logger.warning("Lost article messages: %d sent again, %d failed", len(requeued), len(failed))
     return {"requeued": len(requeued), "failed": len(failed)}
 
 
@@ -247,6 +260,10 @@ def poll_due_sources() -> int:
             (now - source.last_polled_at).total_seconds() >= source.poll_interval_minutes * 60
         )
         if due:
-            poll_source.delay(source.pk)
+            try:
+                poll_source.apply_async(args=[source.pk], ignore_result=True)
+            except Exception as exc:  # the broker is down: the source stays due and the next tick tries again
+                logger.error("Could not queue the poll of source %s: %s", source.pk, exc)
+                break
             queued += 1
     return queued

@@ -14,6 +14,8 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError, XMLSyntaxError
 
+from incidents.text import strip_invisible
+
 logger = logging.getLogger(__name__)
 
 
@@ -81,6 +83,7 @@ def looks_like_html(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Normalise line breaks and spaces, drop boilerplate lines, keep paragraphs apart by one blank line."""
+    text = strip_invisible(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\xa0", " ")
     paragraphs, previous = [], None
     for raw in text.split("\n"):

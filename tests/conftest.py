@@ -12,6 +12,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def fetch_loopback(settings):
+    """Let fetches reach the tests' local servers on loopback, which the outbound policy refuses by default."""
+    from tests.fixtures.http import LOOPBACK_NETWORKS
+
+    settings.FETCH_ALLOWED_NETWORKS = LOOPBACK_NETWORKS
+
+
 def clear_throttles() -> None:
     """Forget the API's request counts, which live in the shared Redis cache across tests."""
     from django.core.cache import cache

@@ -1,7 +1,5 @@
 """POST articles/ -> 202 with a status URL; the article is queued for ingest by task name, once, on commit."""
 
-import base64
-import json
 import os
 import signal
 import subprocess
@@ -10,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
@@ -19,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from incidents.models import Article
 from tests.factories import ArticleFactory, IncidentFactory, IncidentSourceFactory, PlaceFactory
+from tests.fixtures.broker import drop_queued, queued_article_ids
 
 URL = "/api/v1/articles/"
 TEXT = (
@@ -32,28 +30,6 @@ def submitter(db, django_user_model):
     user = django_user_model.objects.create_user(username="newsroom", password="newsroom-pw-1")
     user.user_permissions.add(Permission.objects.get(codename="add_article"))
     return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
-
-
-def queued_article_ids() -> list[int]:
-    """Article ids of process_article messages waiting in our Celery queue in Redis (kombu's list)."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    found = []
-    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
-        message = json.loads(raw)
-        if message["headers"]["task"] != "ingest.tasks.process_article":
-            continue
-        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-        found.append(args[0])
-    return found
-
-
-def drop_queued(article_ids) -> None:
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
-        message = json.loads(raw)
-        args = json.loads(base64.b64decode(message["body"]))[0]
-        if message["headers"]["task"] == "ingest.tasks.process_article" and args[0] in article_ids:
-            client.lrem(settings.CELERY_TASK_DEFAULT_QUEUE, 0, raw)
 
 
 @pytest.mark.django_db
@@ -74,6 +50,18 @@ def test_submitting_text_returns_202_with_a_status_url_and_queues_the_article_on
         assert queued_article_ids().count(article.pk) == 1
     finally:
         drop_queued([article.pk])
+
+
+@pytest.mark.django_db
+def test_a_submission_may_give_the_publication_date(api_client, submitter):
+    body = {"text": TEXT, "published": "2019-11-02"}
+    response = api_client.post(URL, body, format="json", **submitter)
+    assert response.status_code == 202, response.content
+    article = Article.objects.get(pk=response.json()["id"])
+    drop_queued([article.pk])
+    assert str(article.published.date()) == "2019-11-02" and response.json()["published"].startswith("2019-11-02")
+    bad = api_client.post(URL, {"text": TEXT + " again", "published": "yesterday"}, format="json", **submitter)
+    assert bad.status_code == 400 and "published" in str(bad.json())
 
 
 @pytest.mark.django_db
@@ -189,3 +177,39 @@ def test_a_submitted_article_is_processed_by_a_real_worker_and_its_status_lists_
     assert incident["location_name"] == "Tarmiyah"
     assert incident["fatalities"] == 3
     assert incident["date"] == "2016-03-12"
+
+
+STORY = (
+    "Rockets hit Balad air base\n\n"
+    "Three rockets struck Balad air base north of Baghdad on March 14, 2016, wounding two contractors, officials said."
+    "\n\nNo group claimed the attack."
+)
+
+
+@pytest.mark.django_db
+def test_a_duplicate_keeps_its_status_url_and_answers_with_the_article_it_copies(api_client, submitter, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ingest.tasks import process_article
+
+    story = tmp_path / "balad.txt"
+    story.write_text(STORY)
+    call_command("ingest", str(story), "--sync", stdout=StringIO(), stderr=StringIO())
+    original = Article.objects.get()
+    IncidentSourceFactory(incident=IncidentFactory(), article=original)
+    produced = sorted(original.incidents.values_list("pk", flat=True))
+    # The same story through the API with the headline apart and other line breaks and spacing: the one hash finds
+    # the original at once.
+    apart = {"title": "Rockets hit Balad air base", "text": STORY.split("\n\n", 1)[1].replace("\n\n", "\r\n  \r\n")}
+    assert api_client.post(URL, apart, format="json", **submitter).json()["id"] == original.pk
+    # With its headline on the first line of the text, it is found when read: a duplicate, whose status URL answers.
+    copy = api_client.post(URL, {"text": STORY}, format="json", **submitter).json()["id"]
+    drop_queued([copy])
+    assert copy != original.pk and process_article(copy) == {"duplicate": True}
+    body = api_client.get(f"{URL}{copy}/").json()
+    assert body["status"] == "duplicate" and body["duplicate_of"]["id"] == original.pk
+    assert body["duplicate_of"]["status_url"].endswith(f"/api/v1/articles/{original.pk}/")
+    assert sorted(i["id"] for i in body["incidents"]) == produced
+    assert Article.objects.filter(status="processed").count() == 1

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from incidents.models import Article, Source
 from tests.factories import ArticleFactory, SourceFactory
+from tests.fixtures.broker import purge_queue, queued_article_ids
 
 pytestmark = pytest.mark.django_db
 DEMO = Path(__file__).parent.parent / "ingest" / "demo"
@@ -34,9 +35,40 @@ def test_pasted_text_becomes_a_queued_article(admin_client, django_capture_on_co
 
 def test_an_uploaded_feed_stores_every_entry(admin_client, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("feed.xml", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes())
-    with django_capture_on_commit_callbacks() as queued:
+    purge_queue()
+    with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("admin:ingest_article_submit"), {"file": upload})
-    assert Article.objects.count() == 10 and len(queued) == 10
+    queued = queued_article_ids()
+    purge_queue()
+    assert Article.objects.count() == 10 and sorted(queued) == sorted(Article.objects.values_list("pk", flat=True))
+
+
+def test_the_form_asks_for_the_publication_date_with_today_filled_in(admin_client):
+    from django.utils import timezone
+
+    page = admin_client.get(reverse("admin:ingest_article_submit")).content.decode()
+    assert 'name="published"' in page and f'value="{timezone.localdate():%Y-%m-%d}"' in page
+
+
+def test_a_pasted_article_without_a_dateline_takes_the_date_given_in_the_form(admin_client):
+    text = "Mortar fire on Tuz Khurmatu\n\nThree people were killed when mortar rounds hit Tuz Khurmatu on Friday."
+    admin_client.post(reverse("admin:ingest_article_submit"), {"text": text, "published": "2017-06-04"})
+    assert str(Article.objects.get().published.date()) == "2017-06-04"
+
+
+def test_a_dateline_in_pasted_text_wins_over_the_form_left_at_today(admin_client):
+    from django.utils import timezone
+
+    text = "March 22, 2016\nClashes in Makhmour\n\nFighters clashed near Makhmour on Monday, a local official said."
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    admin_client.post(reverse("admin:ingest_article_submit"), {"text": text, "published": today})
+    assert str(Article.objects.get().published.date()) == "2016-03-22"
+
+
+def test_an_uploaded_text_file_without_a_date_takes_the_form_date(admin_client):
+    upload = SimpleUploadedFile("a.txt", b"Shelling in Sinjar\n\nArtillery shells fell on Sinjar on Tuesday night.")
+    admin_client.post(reverse("admin:ingest_article_submit"), {"file": upload, "published": "2018-02-01"})
+    assert str(Article.objects.get().published.date()) == "2018-02-01"
 
 
 def test_the_form_wants_exactly_one_input_and_says_so(admin_client):

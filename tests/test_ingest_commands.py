@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from incidents.models import Article, Incident, Source
 from tests.factories import PlaceFactory
+from tests.fixtures.broker import purge_queue, queued_article_ids
 from tests.fixtures.http import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,14 @@ def fresh_extractor_index():
     tasks._gazetteer_state, tasks._gazetteer_checked = None, float("-inf")
 
 
-def run(*args) -> tuple[str, str]:
+def run(*args, failed: int = 0) -> tuple[str, str]:
+    """The command's output; `failed`: how many items must fail, which makes the command exit non-zero."""
     out, err = StringIO(), StringIO()
-    call_command("ingest", *args, stdout=out, stderr=err)
+    if failed:
+        with pytest.raises(CommandError, match=f"^{failed} item\\(s\\) failed$"):
+            call_command("ingest", *args, stdout=out, stderr=err)
+    else:
+        call_command("ingest", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -38,7 +44,7 @@ def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tm
     empty.write_text("\n\n")
     out, err = run(
         str(DEMO / "000_a1a8ec7b970dcd6e.txt"), str(PAGES / "article_with_boilerplate.html"),
-        str(DEMO / "iraqwarnews_iraqi_militias.xml"), str(empty), str(tmp_path / "missing.txt"), "--sync",
+        str(DEMO / "iraqwarnews_iraqi_militias.xml"), str(empty), str(tmp_path / "missing.txt"), "--sync", failed=2,
     )  # fmt: skip
     assert "empty.txt: The text is empty" in err and "missing.txt: no such file" in err
     assert "12 new articles processed; 2 failed" in out
@@ -48,23 +54,27 @@ def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tm
     assert "0 new articles processed" in out and Article.objects.count() == 12
 
 
-def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks):
+def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks, fetch_loopback):
     with LocalServer() as server:
         url = server.add("/feed", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes(), content_type="text/xml")
-        with django_capture_on_commit_callbacks() as queued:
+        purge_queue()
+        with django_capture_on_commit_callbacks(execute=True):
             out, _ = run(url)
     assert f"{url}: 10 read, 10 new" in out
     assert Source.objects.get().name == "Iraqi militias – Iraq War News"
-    assert Article.objects.filter(status="queued", source__url=url).count() == 10 and len(queued) == 10
+    stored = set(Article.objects.filter(status="queued", source__url=url).values_list("pk", flat=True))
+    queued = queued_article_ids()
+    purge_queue()
+    assert len(stored) == 10 and sorted(queued) == sorted(stored)
 
 
-def test_an_unreachable_url_is_reported_and_the_rest_goes_on():
-    out, err = run("http://127.0.0.1:9/nothing", str(DEMO / "004_8fca70f8f63a49e2.txt"))
+def test_an_unreachable_url_is_reported_and_the_rest_goes_on(fetch_loopback):
+    out, err = run("http://127.0.0.1:9/nothing", str(DEMO / "004_8fca70f8f63a49e2.txt"), failed=1)
     assert "http://127.0.0.1:9/nothing: Connection failed" in err
     assert "1 new articles queued; 1 failed" in out
 
 
-def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks):
+def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks, fetch_loopback):
     with LocalServer() as server:
         url = server.add("/story?utm_source=rss", (PAGES / "article_with_boilerplate.html").read_bytes())
         with django_capture_on_commit_callbacks() as queued:
@@ -104,8 +114,9 @@ def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_aga
     copy.write_bytes(SEED_000.read_bytes())
     out, _ = run(str(copy), "--sync")
     article = Article.objects.get()
-    assert article.published is None and "no publication date" in article.error
-    assert not Incident.objects.filter(location_name="Bashir", fatalities=15).exists()
+    assert article.published is None and "dated by when the article was received" in article.error
+    received = Incident.objects.get(location_name="Bashir", fatalities=15)
+    assert (received.date, received.date_precision) == (article.created_at.date(), "received")
 
     entry = {"published": "2016-04-12", "url": "https://example.org/2016/04/12/bashir"}
     (tmp_path / "manifest.json").write_text(json.dumps({"articles": {copy.name: entry}}))
@@ -134,7 +145,7 @@ def test_published_on_the_command_line_wins_over_the_manifest_and_a_bad_manifest
         path.write_bytes(seed.read_bytes())
     (first.parent / "manifest.json").write_text(json.dumps({"articles": {first.name: {"published": "2016-04-12"}}}))
     (second.parent / "manifest.json").write_text('{"articles": {"004.txt": {"published": "22 March"}}}')
-    out, err = run(str(first), str(second), "--published", "2016-04-13", "--sync")
+    out, err = run(str(first), str(second), "--published", "2016-04-13", "--sync", failed=1)
     assert "'published' must be YYYY-MM-DD, not '22 March'" in err
     assert "1 new articles processed; 1 failed" in out
     assert str(Article.objects.get().published.date()) == "2016-04-13"

@@ -14,7 +14,7 @@ DEMO_FEED = Path(__file__).parent.parent / "ingest" / "demo" / "iraqwarnews_iraq
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 
@@ -141,6 +141,6 @@ def test_only_active_due_sources_are_polled_by_beat(django_capture_on_commit_cal
     SourceFactory(active=False)
     never = SourceFactory()
     sent = []
-    monkeypatch.setattr(poll_source, "delay", lambda source_id: sent.append(source_id))
+    monkeypatch.setattr(poll_source, "apply_async", lambda args, **options: sent.append(args[0]))
     assert poll_due_sources() == 2
     assert sorted(sent) == sorted([due.pk, never.pk])

@@ -9,7 +9,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 
@@ -37,6 +37,16 @@ def test_a_server_that_sleeps_is_a_transient_timeout(server):
         fetch(server.url("/slow"), timeout=0.5)
 
 
+def test_a_server_that_trickles_bytes_is_cut_at_the_wall_clock_deadline(server):
+    import time
+
+    server.add("/trickle", b"<p>" + b"x" * 200 + b"</p>", trickle=0.05)  # 10 s in all, each byte well in time
+    started = time.monotonic()
+    with pytest.raises(TransientFetchError, match="deadline"):
+        fetch(server.url("/trickle"), timeout=5, deadline=1.0)
+    assert time.monotonic() - started < 2.5
+
+
 def test_it_refuses_a_page_larger_than_the_cap_while_streaming(server, settings):
     settings.FETCH_MAX_BYTES = 10_000
     server.add("/huge", b"x" * 50_000)
@@ -58,7 +68,7 @@ def test_http_errors_are_transient_only_when_a_retry_can_help(server, status, tr
     assert caught.value.transient is transient
 
 
-def test_a_refused_connection_is_transient():
+def test_a_refused_connection_is_transient(fetch_loopback):
     with pytest.raises(TransientFetchError, match="Connection failed"):
         fetch("http://127.0.0.1:9/nothing-listens-here", timeout=1)
 

@@ -162,14 +162,31 @@ def test_a_curator_locked_incident_gains_a_source_but_keeps_its_values(kirkuk):
     assert locked.source_links.count() == 1
 
 
-def test_an_undated_incident_takes_the_publication_date_or_is_noted_on_the_article(kirkuk):
+def test_an_undated_incident_takes_the_publication_date(kirkuk):
     dated = ArticleFactory(published=dt.datetime(2020, 1, 3, tzinfo=dt.UTC))
     merge_extraction(article=dated, extraction=Extraction(incidents=[report(kirkuk, day=None, precision="month")]))
     assert Incident.objects.get().date == dt.date(2020, 1, 3)
+
+
+def test_an_incident_no_date_fixes_is_recorded_dated_by_receipt_and_left_for_review(kirkuk):
     undated = ArticleFactory(published=None)
     result = merge_extraction(article=undated, extraction=Extraction(incidents=[report(kirkuk, day=None)]))
     undated.refresh_from_db()
-    assert result.skipped and "no publication date" in undated.error and undated.status == "processed"
+    incident = Incident.objects.get()
+    assert result.created == [incident.pk] and not result.skipped
+    assert (incident.date, incident.date_precision) == (undated.created_at.date(), "received")
+    assert incident.status == "unreviewed"
+    assert undated.status == "processed" and "1 incident(s) dated by when the article was received" in undated.error
+
+
+def test_a_dated_report_of_the_same_incident_replaces_a_date_by_receipt(kirkuk):
+    undated = ArticleFactory(published=None)
+    merge_extraction(article=undated, extraction=Extraction(incidents=[report(kirkuk, day=None)]))
+    received = undated.created_at.date()
+    dated = ArticleFactory(published=dt.datetime.combine(received, dt.time(), tzinfo=dt.UTC))
+    merge_extraction(article=dated, extraction=Extraction(incidents=[report(kirkuk, day=received - dt.timedelta(3))]))
+    incident = Incident.objects.get()
+    assert (incident.date, incident.date_precision) == (received - dt.timedelta(3), "day")
 
 
 def test_unresolved_place_names_are_counted_once_per_article_with_an_example():

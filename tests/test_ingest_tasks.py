@@ -15,6 +15,7 @@ from ingest.fetch import TransientFetchError
 from ingest.tasks import MAX_RETRIES, process_article
 from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
 from tests.factories import ArticleFactory, PlaceFactory
+from tests.fixtures.broker import purge_queue, queued_article_ids
 from tests.fixtures.http import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def fresh_extractor_index():
 
 
 @pytest.fixture
-def server():
+def server(fetch_loopback):
     with LocalServer() as s:
         yield s
 
@@ -127,13 +128,15 @@ def test_the_same_url_or_the_same_text_twice_is_one_article():
     assert Article.objects.count() == 1
 
 
-def test_a_fetched_page_that_copies_another_article_is_dropped(server):
+def test_a_fetched_page_that_copies_another_article_is_kept_as_its_duplicate(server):
     page = (PAGES / "article_with_boilerplate.html").read_bytes()
     first = queued_article(url=server.add("/original", page))
     second = queued_article(url=server.add("/syndicated-copy", page))
     process_article(first.pk)
     assert process_article(second.pk) == {"duplicate": True}
-    assert list(Article.objects.values_list("pk", flat=True)) == [first.pk]
+    second.refresh_from_db()
+    assert (second.status, second.duplicate_of_id, second.text) == ("duplicate", first.pk, "")
+    assert second.url.endswith("/syndicated-copy") and not second.incidents.exists()
 
 
 def test_two_workers_cannot_claim_one_article_but_a_dead_workers_claim_expires(settings):
@@ -232,7 +235,7 @@ def test_adding_the_missing_village_re_reads_the_article_and_moves_its_incident_
     assert UnresolvedPlace.objects.get().resolved_place == village
 
 
-def test_a_lapsed_claim_is_queued_again_and_an_article_that_keeps_killing_its_worker_fails(monkeypatch):
+def test_a_lapsed_claim_is_queued_again_and_an_article_that_keeps_killing_its_worker_fails():
     from ingest import tasks
 
     lapsed = timezone.now() - dt.timedelta(hours=1)
@@ -240,15 +243,42 @@ def test_a_lapsed_claim_is_queued_again_and_an_article_that_keeps_killing_its_wo
     killed_often = ArticleFactory(status="processing", attempts=tasks.MAX_CLAIMS)
     running = ArticleFactory(status="processing", attempts=1)
     Article.objects.filter(pk__in=[killed_once.pk, killed_often.pk]).update(updated_at=lapsed)
-    queued = []
-    monkeypatch.setattr(tasks.process_article, "delay", lambda article_id: queued.append(article_id))
-
+    purge_queue()
     assert tasks.recover_stale_articles() == {"requeued": 1, "failed": 1}
-    assert queued == [killed_once.pk]
+    assert queued_article_ids() == [killed_once.pk]
+    purge_queue()
     statuses = dict(Article.objects.values_list("pk", "status"))
     assert statuses == {killed_once.pk: "queued", killed_often.pk: "failed", running.pk: "processing"}
     assert "stopped" in Article.objects.get(pk=killed_often.pk).error
     assert tasks.recover_stale_articles() == {"requeued": 0, "failed": 0}
+
+
+def test_an_article_left_queued_whose_message_never_ran_is_sent_again_once_per_period(settings):
+    from ingest import tasks
+
+    settings.ARTICLE_REQUEUE_AFTER_SECONDS = 600
+    orphan = ArticleFactory(status="queued")  # its message was lost with the broker, or never sent
+    fresh = ArticleFactory(status="queued")  # its message is still waiting
+    done = ArticleFactory(status="processed")
+    Article.objects.filter(pk__in=[orphan.pk, done.pk]).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    purge_queue()
+    assert tasks.recover_stale_articles() == {"requeued": 1, "failed": 0}
+    assert queued_article_ids() == [orphan.pk]
+    assert tasks.recover_stale_articles() == {"requeued": 0, "failed": 0}, "not again before the period ends"
+    purge_queue()
+    assert {a.pk: a.status for a in Article.objects.all()} == {
+        orphan.pk: "queued",
+        fresh.pk: "queued",
+        done.pk: "processed",
+    }
+
+
+def test_a_message_sent_twice_processes_the_article_once(server):
+    article = queued_article(url=server.add("/a", (PAGES / "article_with_boilerplate.html").read_bytes()))
+    process_article(article.pk)
+    assert process_article(article.pk) == {"skipped": "not claimable (already processed, being processed, or gone)"}
+    article.refresh_from_db()
+    assert (article.status, article.attempts, len(server.hits("/a"))) == ("processed", 1, 1)
 
 
 def test_the_claim_expiry_tells_a_redelivered_task_how_long_to_wait(settings):

@@ -20,7 +20,7 @@ from config.celery_app import app as celery_app
 from incidents.models import Article, Incident, IncidentSource, Source
 from ingest.tasks import poll_source
 from tests.factories import PlaceFactory, SourceFactory
-from tests.fixtures.http import LocalServer
+from tests.fixtures.http import LOOPBACK_NETWORKS, LocalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,14 @@ class Worker:
 
     def __init__(self, **env: str) -> None:
         queue = settings.CELERY_TASK_DEFAULT_QUEUE
-        env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DB_CONN_MAX_AGE": "0", **env}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "CELERY_QUEUE": queue,
+            "DB_CONN_MAX_AGE": "0",
+            "FETCH_ALLOWED_NETWORKS": ",".join(LOOPBACK_NETWORKS),  # the tests' servers listen on loopback
+            **env,
+        }
         self.log = open(f"/tmp/atlas-test-worker-{uuid.uuid4().hex[:8]}.log", "w+")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2", "-Q", queue,

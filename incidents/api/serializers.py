@@ -6,11 +6,13 @@ describe that shape for the OpenAPI schema, and the schemathesis test holds the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place, Source
 from incidents.taxonomy import EVENT_TYPE_OF, EventType, SubEventType, is_valid_pair
+from incidents.text import strip_invisible
 
 MAX_INT = 2**31 - 1
 ROLE_NAMES = {1: "actor1", 2: "actor2", 3: "associated"}
@@ -238,7 +240,9 @@ class ActorPageSerializer(serializers.Serializer):
 
 class ArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(
+        allow_blank=True, allow_null=True, help_text="Null for an article not processed, unless staff asks"
+    )
     title = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=Article.Status.choices)
     published = serializers.DateTimeField(allow_null=True)
@@ -263,8 +267,17 @@ class ArticleIncidentSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Incident.Status.choices)
 
 
+class ArticleReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status_url = serializers.URLField()
+
+
 class ArticleDetailSerializer(ArticleSerializer):
-    error = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True, help_text="Staff only (empty for others)")
+    duplicate_of = ArticleReferenceSerializer(
+        allow_null=True,
+        help_text="For status `duplicate`: the article whose text this one copies (its incidents are listed)",
+    )
     attempts = serializers.IntegerField()
     fetched_at = serializers.DateTimeField(allow_null=True)
     processed_at = serializers.DateTimeField(allow_null=True)
@@ -274,7 +287,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 class SourceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    url = serializers.CharField()
+    url = serializers.CharField(allow_null=True, help_text="Staff only (null for others)")
     kind = serializers.ChoiceField(choices=Source.Kind.choices)
     active = serializers.BooleanField()
     poll_interval_minutes = serializers.IntegerField()
@@ -297,6 +310,15 @@ class ErrorSerializer(serializers.Serializer):
 # --- Requests -------------------------------------------------------------------------------------------------------
 
 
+class CleanCharField(serializers.CharField):
+    """Text with control and zero-width characters removed before it is validated (NUL among them)."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = strip_invisible(data)
+        return super().run_validation(data)
+
+
 class ArticleSubmitSerializer(serializers.Serializer):
     url = serializers.URLField(
         max_length=2000,
@@ -305,9 +327,20 @@ class ArticleSubmitSerializer(serializers.Serializer):
         validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
         help_text="The article's page (http or https)",
     )
-    title = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    text = serializers.CharField(
-        max_length=500_000, required=False, allow_blank=True, trim_whitespace=True, help_text="Or the text itself"
+    title = CleanCharField(max_length=1000, required=False, allow_blank=True)
+    text = CleanCharField(
+        max_length=settings.ARTICLE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="Or the text itself",
+    )
+    published = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Publication date (YYYY-MM-DD): dates what the text leaves undated. Without it, and when neither "
+        "the text nor the page gives one, incidents are dated by when the article was received (precision "
+        "`received`) and left for review.",
     )
 
     def validate(self, attrs):

@@ -27,7 +27,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from incidents import selectors, services
+from incidents import access, selectors, services
 from incidents.http_cache import cached_on_data_version
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place
 from incidents.text import normalize_name
@@ -78,7 +78,7 @@ class ApiPermission(BasePermission):
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
-            return bool(settings.API_PUBLIC_READ or request.user.is_authenticated)
+            return access.may_read(request.user)
         perm = getattr(view, "write_permission", None)
         return bool(perm and request.user.is_authenticated and request.user.has_perm(perm))
 
@@ -87,6 +87,10 @@ class _RatesFromSettings:
     # DRF copies the rates at import time; reading them per request lets settings (and tests) change them.
     def get_rate(self):
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
+
+    def get_ident(self, request):
+        # DRF believes any X-Forwarded-For; only a trusted proxy's counts (incidents.access).
+        return access.client_address(request.META)
 
 
 class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
@@ -699,6 +703,9 @@ class SourceListView(ApiView):
             page_size=page_size_from(request),
         )
         page = paginator.paginate(selectors.source_list().values(*SOURCE_FIELDS), pk_sql='"incidents_source"."id"')
+        if not access.sees_internals(request.user):
+            for row in page.rows:
+                row["url"] = None  # feeds may be internal addresses (FETCH_ALLOWED_HOSTS)
         return Response({"next": page.next_url, "results": page.rows})
 
 
@@ -706,9 +713,14 @@ class SourceListView(ApiView):
 
 
 def _article_row(article: Article, request) -> dict:
+    # A processed article's URL is public evidence (its incidents cite it); the URL of one not read, or refused, is
+    # an ingest internal.
+    public_url = article.status in (Article.Status.PROCESSED, Article.Status.DUPLICATE) or access.sees_internals(
+        request.user
+    )
     return {
         "id": article.pk,
-        "url": article.url,
+        "url": article.url if public_url else None,
         "title": article.title,
         "status": article.status,
         "published": article.published,
@@ -784,7 +796,15 @@ def _article_detail(article: Article, request) -> dict:
     )
     return {
         **_article_row(article, request),
-        "error": article.error,
+        "error": article.error if access.sees_internals(request.user) else "",
+        "duplicate_of": (
+            {
+                "id": article.duplicate_of_id,
+                "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.duplicate_of_id])),
+            }
+            if article.duplicate_of_id
+            else None
+        ),
         "attempts": article.attempts,
         "fetched_at": article.fetched_at,
         "processed_at": article.processed_at,

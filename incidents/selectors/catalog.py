@@ -34,8 +34,8 @@ def article_get(*, pk: int) -> Article | None:
 
 
 def article_incidents(*, article: Article, user=None) -> QuerySet[Incident]:
-    """The incidents an article produced or supports."""
-    qs = Incident.objects.filter(source_links__article=article)
+    """The incidents an article produced or supports; for a duplicate, those of the article it copies."""
+    qs = Incident.objects.filter(source_links__article_id=article.duplicate_of_id or article.pk)
     return visible_incidents(qs, user=user).order_by("-date", "-pk")
 
 

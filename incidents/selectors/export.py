@@ -11,7 +11,7 @@ from ..taxonomy import DISORDER_TYPE, EventType, SubEventType
 from .expressions import X, Y, sql_case
 
 # ACLED: 1 = the day is known, 2 = within a week, 3 = only the month (or a wider span).
-ACLED_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+ACLED_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "received": 3}
 # ACLED: 1 = the town itself, 2 = near it or a part of it, 3 = only the district or province.
 ACLED_GEO_PRECISION = {"exact": 1, "near": 2, "admin": 3, "country": 3}
 ACLED_LABELS = {

@@ -21,26 +21,64 @@ from ..models import Article, Source
 log = logging.getLogger("incidents.ingest")
 
 
-def _queue_article(article_id: int) -> None:
+class ArticleTooLarge(ValueError):
+    """Text beyond ARTICLE_MAX_CHARS: refused whole rather than stored, read and cut somewhere arbitrary."""
+
+
+def _fit_text(text: str) -> str:
+    """Every article text passes here before storage: invisible characters removed, the size cap applied."""
+    text = article_text.strip_invisible(text or "")
+    limit = settings.ARTICLE_MAX_CHARS
+    if len(text) > limit:
+        raise ArticleTooLarge(f"The article's text is {len(text):,} characters long; the limit is {limit:,}.")
+    return text
+
+
+def article_queue(*, article_ids: Iterable[int], force: bool = False) -> int:
+    """Send articles to the ingest worker; returns how many were sent.
+
+    The database is the queue of record: an article is stored `queued` before it is sent, so a send that fails (the
+    broker is down) is only logged, and recovery (`article_recover_stale`) sends it again later. The first failure
+    stops the rest: each would wait for the broker in turn."""
     from config.celery_app import app as celery_app
 
-    try:
-        # By name: the domain does not import ingest; the ingest worker registers this task.
-        celery_app.send_task("ingest.tasks.process_article", args=[article_id])
-    except Exception as exc:  # a broker outage must not turn a stored submission into a 500
-        logging.getLogger(__name__).error("Could not queue article %s: %s", article_id, exc)
-        Article.objects.filter(pk=article_id).update(error=f"Could not queue for ingest: {exc}"[:1000])
+    ids = list(article_ids)
+    for sent, article_id in enumerate(ids):
+        try:
+            # By name: the domain does not import ingest; the ingest worker registers this task. force: the article
+            # may have been processed before.
+            # No result kept: nobody waits for one, and subscribing to it would wait out the result store's
+            # reconnection retries (20 s) when Redis is down.
+            celery_app.send_task(
+                "ingest.tasks.process_article",
+                args=[article_id],
+                kwargs={"force": True} if force else {},
+                ignore_result=True,
+            )
+        except Exception as exc:  # a broker outage must not turn a stored submission into an error
+            log.error("Could not queue %d article(s) from %s on (left queued for recovery): %s", len(ids) - sent,
+                      article_id, exc)  # fmt: skip
+            return sent
+    return len(ids)
 
 
-def article_submit(*, url: str | None = None, title: str = "", text: str = "", user) -> Article:
+def article_queue_on_commit(*, article_ids: Iterable[int], force: bool = False) -> None:
+    ids = list(article_ids)
+    if ids:
+        transaction.on_commit(lambda: article_queue(article_ids=ids, force=force))
+
+
+def article_submit(
+    *, url: str | None = None, title: str = "", text: str = "", published: dt.date | None = None, user
+) -> Article:
     """Store an article sent by a tool and queue it for ingest once the transaction commits.
 
     The same URL or the same text (folded for case, quotes and spacing) returns the article already stored; one that
     had failed is queued again.
     """
-    url = urldefrag((url or "").strip()).url
-    text = (text or "").strip()
-    title = (title or "").strip()[:1000]
+    url = urldefrag(article_text.strip_invisible(url or "").strip()).url
+    text = _fit_text(text).strip()
+    title = article_text.strip_invisible(title or "").strip()[:1000]
     if not url and not text:
         raise ValidationError("Give the article's URL or its text.")
     if url:
@@ -61,7 +99,12 @@ def article_submit(*, url: str | None = None, title: str = "", text: str = "", u
             try:
                 with transaction.atomic():
                     article = Article.objects.create(
-                        url=url, title=title, text=text, content_hash=content_hash, status=Article.Status.QUEUED
+                        url=url,
+                        title=title,
+                        text=text,
+                        content_hash=content_hash,
+                        published=_as_utc_datetime(published),
+                        status=Article.Status.QUEUED,
                     )
             except IntegrityError:
                 # Another request stored the same URL or text between our look-up and insert.
@@ -74,8 +117,7 @@ def article_submit(*, url: str | None = None, title: str = "", text: str = "", u
             article.save(update_fields=["status", "error", "updated_at"])
         else:
             return article
-        article_id = article.pk
-        transaction.on_commit(lambda: _queue_article(article_id))
+        article_queue_on_commit(article_ids=[article.pk])
     return article
 
 
@@ -107,6 +149,7 @@ def article_create_or_get(
 
     `url` must already be canonical and `content_hash` computed over the body (ingest.text.content_hash).
     """
+    url, title, text = article_text.strip_invisible(url), article_text.strip_invisible(title), _fit_text(text)
     existing = _article_lookup(url=url, content_hash=content_hash)
     if existing is not None:
         return existing, False
@@ -164,25 +207,44 @@ def article_claim_expiry(*, article_id: int) -> dt.datetime | None:
     return claimed_at + dt.timedelta(seconds=article_claim_lease_seconds()) if claimed_at else None
 
 
-def article_recover_stale(*, max_attempts: int) -> tuple[list[int], list[int]]:
-    """Articles whose claim lapsed (their worker was killed, or its task hit the hard time limit and was acked):
-    returns (ids put back in the queue, ids marked failed because they were claimed `max_attempts` times already,
-    so that an article that kills its worker does not do so forever). The caller queues the first list."""
-    stale = timezone.now() - dt.timedelta(seconds=article_claim_lease_seconds())
+def article_requeue_after_seconds() -> float:
+    return float(getattr(settings, "ARTICLE_REQUEUE_AFTER_SECONDS", 600))
+
+
+def article_recover_stale(*, max_attempts: int, limit: int = 2000) -> tuple[list[int], list[int]]:
+    """Articles whose message was lost: returns (ids to send to the worker again, ids marked failed). The caller
+    sends the first list.
+
+    - A claim that lapsed (its worker was killed, or its task hit the hard time limit and was acked) goes back to
+      the queue; one claimed `max_attempts` times already fails, so that an article that kills its worker does not do
+      so forever.
+    - An article `queued` (or `fetched`) for longer than ARTICLE_REQUEUE_AFTER_SECONDS was never taken: its message
+      was lost with the broker, never sent (the broker was down), or its `ingest --sync` run died. It is sent again
+      and its clock restarted, so a long backlog is sent again at most once per period; a second message for an
+      article already taken is skipped by the claim."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=article_claim_lease_seconds())
     lapsed = Article.objects.filter(status=Article.Status.PROCESSING, updated_at__lt=stale)
     failed = list(lapsed.filter(attempts__gte=max_attempts).order_by("pk").values_list("pk", flat=True))
     if failed:
         Article.objects.filter(pk__in=failed, status=Article.Status.PROCESSING).update(
             status=Article.Status.FAILED,
             error=f"Its worker stopped (killed or out of time) on each of {max_attempts} attempts",
-            updated_at=timezone.now(),
+            updated_at=now,
         )
-    requeued = list(lapsed.filter(attempts__lt=max_attempts).order_by("pk").values_list("pk", flat=True))
+    requeued = list(lapsed.filter(attempts__lt=max_attempts).order_by("pk").values_list("pk", flat=True)[:limit])
     if requeued:
         Article.objects.filter(pk__in=requeued, status=Article.Status.PROCESSING, updated_at__lt=stale).update(
-            status=Article.Status.QUEUED, updated_at=timezone.now()
+            status=Article.Status.QUEUED, updated_at=now
         )
-    return requeued, failed
+    waiting = Article.objects.filter(
+        status__in=[Article.Status.QUEUED, Article.Status.FETCHED],
+        updated_at__lt=now - dt.timedelta(seconds=article_requeue_after_seconds()),
+    )
+    unsent = list(waiting.order_by("pk").values_list("pk", flat=True)[: max(0, limit - len(requeued))])
+    if unsent:
+        waiting.filter(pk__in=unsent).update(updated_at=now)
+    return requeued + unsent, failed
 
 
 def article_save_text(
@@ -195,12 +257,18 @@ def article_save_text(
     final_url: str = "",
 ) -> Article | None:
     """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
-    the placeholder row is then deleted, so that one story is one article."""
+    the row is then marked a duplicate of that article (its text not kept), so that one story is one article and
+    the copy's status URL still answers, naming the original."""
+    text, title = _fit_text(text), article_text.strip_invisible(title)
     with transaction.atomic():
-        duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
-        if duplicate is not None:
-            log.info("Article %s is a copy of article %s; dropped", article.pk, duplicate.pk)
-            article.delete()
+        original = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        if original is not None:
+            log.info("Article %s is a copy of article %s", article.pk, original.pk)
+            now = timezone.now()
+            Article.objects.filter(pk=article.pk).update(
+                status=Article.Status.DUPLICATE, duplicate_of=original, text="", error="", processed_at=now,
+                updated_at=now, title=article.title or title[:1000],
+            )  # fmt: skip
             return None
         article.text = text
         article.content_hash = content_hash
@@ -259,13 +327,5 @@ def article_requeue(*, article_ids: Iterable[int]) -> list[int]:
     )
     if ids:
         Article.objects.filter(pk__in=ids).update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
-
-        def send() -> None:
-            from config.celery_app import app as celery_app
-
-            for article_id in ids:
-                # By name: the domain does not import ingest. force: the article may have been processed before.
-                celery_app.send_task("ingest.tasks.process_article", args=[article_id], kwargs={"force": True})
-
-        transaction.on_commit(send)
+        article_queue_on_commit(article_ids=ids, force=True)
     return ids

@@ -221,7 +221,8 @@ export class IncidentMap {
     container.dataset.filled = "1";
     try {
       const detail = await getJSON(this.config.api.incident_detail.replace(/0\/$/, `${props.id}/`));
-      container.replaceChildren(...this.describe(detail));
+      // replaceChildren prints a null as the text "null": parts left out (no actors, no summary) are dropped first.
+      container.replaceChildren(...this.describe(detail).filter(Boolean));
     } catch (error) {
       container.replaceChildren(el("p", { class: "error" }, `Could not load this incident: ${error.message}`));
     }

@@ -101,6 +101,27 @@ def test_clicking_a_marker_opens_the_popup_with_a_source_link(page):
     assert popup.locator("a.popup-page").get_attribute("href") == f"/incidents/{link.incident.pk}/"
 
 
+def test_a_popup_for_an_incident_without_actors_or_summary_never_prints_null(page):
+    kirkuk = place("Kirkuk", *KIRKUK)
+    lone = incident(kirkuk, summary="")
+    page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=9")
+    wait_until_settled(page)
+    x, y = page.evaluate(
+        """([lat, lng]) => {
+            const p = window.atlas.map.latLngToContainerPoint([lat, lng]);
+            const box = window.atlas.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [KIRKUK[1], KIRKUK[0]],
+    )
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup .popup-page")
+    popup.wait_for()
+    text = page.locator(".leaflet-popup").inner_text()
+    assert "null" not in text and "undefined" not in text, text
+    assert popup.get_attribute("href") == f"/incidents/{lone.pk}/"
+
+
 def test_brushing_the_timeline_changes_the_url_and_the_list(page):
     kirkuk = place("Kirkuk", *KIRKUK)
     january = incident(kirkuk, date=dt.date(2016, 1, 12), summary="January clash")
