@@ -229,7 +229,7 @@ class Incident(models.Model):
     # How sure extraction is (0-1, ingest.extract.confidence) and what that rests on; null for incidents a person
     # entered. The best of its reports: a second outlet that reads it more clearly raises it.
     confidence = models.FloatField(null=True, blank=True)
-    confidence_reasons = models.JSONField(default=list, blank=True)
+    confidence_reasons = models.JSONField(default=list, db_default=[], blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNREVIEWED)
     curator_locked = models.BooleanField(
         default=False, help_text="Edited or verified by a curator: later extractions add sources but change nothing"

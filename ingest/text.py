@@ -156,6 +156,9 @@ def parse_html(html: str, *, url: str | None = None) -> PageText:
     return PageText(title=title.split("\n")[0][:1000], text=body, published=_parse_date(getattr(doc, "date", None)))
 
 
+_HEADLINE = re.compile(r"(?=.{1,200}$)(?!.*[.!?:]$)(?:\S+\s+){0,24}\S+")
+
+
 def parse_plain(raw: str) -> PageText:
     """Plain text with the headline on the first line; a short dateline before the headline gives the date."""
     if looks_like_html(raw):
@@ -169,8 +172,9 @@ def parse_plain(raw: str) -> PageText:
         lines.pop(0)
     if not lines:
         raise TextError("The text is empty")
-    title = lines[0]
-    body = "\n".join(line for line in lines[1:] if line != title)
+    # A headline is a short line that does not end a sentence; a text that opens with a paragraph has none.
+    title = lines[0] if _HEADLINE.fullmatch(lines[0].strip()) else ""
+    body = "\n".join(line for line in lines[1 if title else 0 :] if line != title)
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if not body:
         raise TextError("The text has a headline but no body")
