@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -45,11 +46,16 @@ def incident():
     return incident
 
 
+def streamed_json(response) -> dict:
+    assert response.status_code == 200
+    assert response.streaming, "a GeoJSON export without a page size streams every match"
+    return json.loads(b"".join(response.streaming_content))
+
+
 def test_it_serves_a_geojson_feature_collection_by_format_parameter(api_client, incident):
     response = api_client.get(URL, {"format": "geojson"})
-    assert response.status_code == 200
     assert response["Content-Type"].startswith("application/geo+json")
-    body = response.json()
+    body = streamed_json(response)
     assert body["type"] == "FeatureCollection"
     [feature] = body["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [pytest.approx(43.58), pytest.approx(35.78)]}
@@ -61,12 +67,12 @@ def test_it_serves_a_geojson_feature_collection_by_format_parameter(api_client, 
 def test_it_serves_geojson_by_accept_header(api_client, incident):
     response = api_client.get(URL, HTTP_ACCEPT="application/geo+json")
     assert response["Content-Type"].startswith("application/geo+json")
-    assert response.json()["features"][0]["id"] == incident.pk
+    assert streamed_json(response)["features"][0]["id"] == incident.pk
 
 
 def test_an_incident_without_a_point_is_a_feature_with_null_geometry(api_client):
     IncidentFactory(place=None, point=None)
-    [feature] = api_client.get(URL, {"format": "geojson"}).json()["features"]
+    [feature] = streamed_json(api_client.get(URL, {"format": "geojson"}))["features"]
     assert feature["geometry"] is None
 
 

@@ -54,6 +54,8 @@ from .renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
 INCIDENT_TABLE = Incident._meta.db_table
 INCIDENT_KEYSETS = keysets_for(INCIDENT_TABLE)
 CSV_CHUNK_ROWS = 2000
+# GeoJSON with any of these is a page of the list (the dashboard's reads); without them it is every match, streamed.
+PAGING_PARAMS = {"page_size", "limit", "cursor"}
 
 
 # --- Errors, permissions, throttling --------------------------------------------------------------------------------
@@ -119,6 +121,12 @@ class FormatNegotiation(DefaultContentNegotiation):
     """An unknown `?format=` is a bad parameter (400 with the choices), not DRF's bare 404."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        # An explicit `?format=` wins over the Accept header: GDAL sends `Accept: text/plain, application/json` with
+        # every request, and `?format=geojson` must still be GeoJSON (DRF would answer 406).
+        fmt = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        for renderer in renderers if fmt else ():
+            if renderer.format == fmt:
+                return renderer, renderer.media_type
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except Http404:
@@ -149,8 +157,9 @@ FORMAT_PARAM = OpenApiParameter(
     "format",
     str,
     enum=["json", "geojson", "csv"],
-    description="json (default), geojson (also `Accept: application/geo+json`) or csv in ACLED's columns "
-    "(also `Accept: text/csv`; streams every match, no paging)",
+    description="json (default); geojson (also `Accept: application/geo+json`): every match as one streamed "
+    "FeatureCollection, or a page with `next` when `page_size`/`limit`/`cursor` is given; csv in ACLED's columns "
+    "(also `Accept: text/csv`; streams every match, no paging). Wins over the Accept header.",
 )
 
 
@@ -222,6 +231,8 @@ class IncidentListView(ApiView):
         ordering = fs.sort
         if request.accepted_renderer.format == "csv":
             return _acled_csv(queryset, ordering)
+        if request.accepted_renderer.format == "geojson" and not PAGING_PARAMS & set(request.query_params):
+            return _geojson_export(queryset, ordering, request.build_absolute_uri(reverse("api:incident-list")))
         page_size = page_size_from(request)
         name = ordering.lstrip("-")
         paginator = KeysetPaginator(
@@ -252,13 +263,23 @@ class IncidentListView(ApiView):
         )
 
 
-def _acled_csv(queryset, ordering: str) -> StreamingHttpResponse:
+def _export_order(ordering: str) -> list[str]:
     direction = "DESC" if ordering.startswith("-") else "ASC"
     key = {"date": "i.date", "fatalities": "coalesce(i.fatalities, -1)", "updated_at": "i.updated_at"}
-    order_by = [f"{key[ordering.lstrip('-')]} {direction}", f"i.id {direction}"]
+    return [f"{key[ordering.lstrip('-')]} {direction}", f"i.id {direction}"]
+
+
+def _geojson_export(queryset, ordering: str, base_url: str) -> StreamingHttpResponse:
+    chunks = selectors.incident_export_geojson(queryset=queryset, order_by=_export_order(ordering), base_url=base_url)
+    response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type="application/geo+json")
+    response["Content-Disposition"] = 'inline; filename="incidents.geojson"'
+    return response
+
+
+def _acled_csv(queryset, ordering: str) -> StreamingHttpResponse:
     # Lines written by PostgreSQL from the incident's own columns, over a server-side cursor: memory stays flat
     # however many incidents match, and Python only joins strings (no csv module per row).
-    chunks = selectors.incident_export_csv(queryset=queryset, order_by=order_by)
+    chunks = selectors.incident_export_csv(queryset=queryset, order_by=_export_order(ordering))
 
     def stream():
         buffer = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.backends.postgresql.psycopg_any import sql as psql
 from django.db.models import QuerySet
 
 from ..countries import country_alpha3, country_name, covered_countries
@@ -99,6 +100,14 @@ def _export_pages(
             "actor1_names",
             "actor2_names",
             "outlet_names",
+            "fatalities_low",
+            "fatalities_high",
+            "injured",
+            "missing",
+            "status",
+            "created_at",
+            "actors_json",
+            "n_sources",
         )
     )
     base_sql, params = base.query.sql_with_params()
@@ -146,3 +155,62 @@ def incident_export_csv(
         queryset=queryset, order_by=order_by, select=[line], chunk_size=chunk_size, page_size=page_size
     ):
         yield "".join([row[0] for row in batch])
+
+
+# The actors as the API lists them (role names, not numbers): jsonb prints keys ordered by length, so `"role": 1}`
+# only ever is a role (see selectors.incidents._ACTORS_WITH_ROLE_NAMES, the same replace on the list's rows).
+_ACTORS_JSON = """regexp_replace(
+    replace(replace(i.actors_json::text, '"role": 1}', '"role": "actor1"}'), '"role": 2}', '"role": "actor2"}'),
+    '"role": [0-9]+}', '"role": "associated"}', 'g')::json"""
+# The feature's properties in the order of the API's list (selectors.API_ROW_FIELDS), then `url` and `actors`.
+_GEOJSON_PROPERTIES = (
+    ("id", "i.id"),
+    ("event_type", "i.event_type"),
+    ("sub_event_type", "i.sub_event_type"),
+    ("date", "i.date"),
+    ("date_precision", "i.date_precision"),
+    ("place_id", "i.place_id"),
+    ("location_name", "i.location_name"),
+    ("country", "i.country"),
+    ("admin1", "i.admin1"),
+    ("geo_precision", "i.geo_precision"),
+    ("fatalities_low", "i.fatalities_low"),
+    ("fatalities", "i.fatalities"),
+    ("fatalities_high", "i.fatalities_high"),
+    ("injured", "i.injured"),
+    ("missing", "i.missing"),
+    ("status", "i.status"),
+    ("summary", "i.summary"),
+    ("created_at", "i.created_at"),
+    ("updated_at", "i.updated_at"),
+    ("source_count", "i.n_sources"),
+)
+
+
+def incident_export_geojson(
+    *,
+    queryset: QuerySet[Incident],
+    order_by: list[str],
+    base_url: str,
+    chunk_size: int = 5_000,
+    page_size: int = 100_000,
+):
+    """Every incident of the queryset as one GeoJSON FeatureCollection, in text chunks (PostgreSQL writes each
+    feature), over the CSV export's keyset pages and server-side cursor: memory stays flat however many match.
+    `base_url` is the incident list's absolute URL; each feature's `url` is its detail under it."""
+    url = f"{psql.Literal(base_url).as_string(None)} || i.id || '/'"
+    pairs = [*_GEOJSON_PROPERTIES, ("url", url), ("actors", _ACTORS_JSON)]
+    properties = "json_build_object(" + ", ".join(f"'{name}', {sql}" for name, sql in pairs) + ")"
+    geometry = (
+        "CASE WHEN i.lon IS NULL THEN NULL ELSE "
+        "json_build_object('type', 'Point', 'coordinates', json_build_array(i.lon, i.lat)) END"
+    )
+    feature = f"json_build_object('type', 'Feature', 'id', i.id, 'geometry', {geometry}, 'properties', {properties})"
+    yield '{"type": "FeatureCollection", "features": [\n'
+    separator = ""
+    for batch in _export_pages(
+        queryset=queryset, order_by=order_by, select=[f"({feature})::text"], chunk_size=chunk_size, page_size=page_size
+    ):
+        yield separator + ",\n".join([row[0] for row in batch])
+        separator = ",\n"
+    yield "\n]}\n"
