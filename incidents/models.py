@@ -81,8 +81,27 @@ class Actor(models.Model):
         PROTESTERS = "protesters", "Protesters"
         OTHER = "other", "Other"
 
+    class AcledInter(models.IntegerChoices):
+        """ACLED's actor types, the codes of its `inter1` / `inter2` columns."""
+
+        STATE_FORCES = 1, "State forces"
+        REBEL_GROUPS = 2, "Rebel groups"
+        POLITICAL_MILITIAS = 3, "Political militias"
+        IDENTITY_MILITIAS = 4, "Identity militias"
+        RIOTERS = 5, "Rioters"
+        PROTESTERS = 6, "Protesters"
+        CIVILIANS = 7, "Civilians"
+        EXTERNAL_OTHER = 8, "External/Other forces"
+
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    acled_inter = models.PositiveSmallIntegerField(
+        "ACLED actor type",
+        choices=AcledInter.choices,
+        null=True,
+        blank=True,
+        help_text="For the export's inter1/inter2; empty: derived from the kind (a militia is a political militia)",
+    )
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     search_names = ArrayField(models.CharField(max_length=200), default=list, blank=True, editable=False)
     parent = models.ForeignKey(
@@ -118,7 +137,21 @@ class Source(models.Model):
 
     name = models.CharField(max_length=200)
     url = models.URLField(max_length=1000, unique=True)
+
+    class Scale(models.TextChoices):
+        """ACLED's source scales: the reach of the outlet."""
+
+        LOCAL = "Local", "Local"
+        SUBNATIONAL = "Subnational", "Subnational"
+        NATIONAL = "National", "National"
+        REGIONAL = "Regional", "Regional"
+        INTERNATIONAL = "International", "International"
+        OTHER = "Other", "Other"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEED)
+    scale = models.CharField(
+        "source scale", max_length=13, choices=Scale.choices, blank=True, help_text="For the export's source_scale"
+    )
     active = models.BooleanField(default=True)
     poll_interval_minutes = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
     etag = models.CharField(max_length=500, blank=True)

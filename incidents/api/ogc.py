@@ -72,6 +72,8 @@ class OgcView(ApiView):
     """JSON (or GeoJSON) unless `?f=html`, or a browser's Accept header asks for HTML before JSON."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer, _HTMLRenderer]
+    # Described by its own OpenAPI document (/ogc/api, the landing page's service-desc), not the REST API's.
+    schema = None
     template = "ogc/page.html"
 
     def wants_html(self, request) -> bool:
