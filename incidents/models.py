@@ -233,6 +233,10 @@ class Incident(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    # ACLED-style `event_id_cnty`: the country's ISO alpha-3 code at creation and the id ("IRQ1234"), set once by a
+    # database trigger (migration 0016; every writer, COPY included) and never changed, even when a curator moves
+    # the incident to the other country: mirrors key on it.
+    public_id = models.CharField("event_id_cnty", max_length=16, db_default="", editable=False)
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices)
     date = models.DateField()
@@ -270,6 +274,7 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords(
         excluded_fields=[
+            "public_id",
             "search_vector",
             "updated_at",
             "actors_json",
@@ -283,6 +288,7 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="incident_public_id_unique"),
             models.CheckConstraint(
                 condition=Q(
                     *(Q(event_type=event, sub_event_type__in=list(subs)) for event, subs in SUB_EVENT_TYPES.items()),
@@ -381,8 +387,11 @@ class IncidentRemoval(models.Model):
         DELETED = "deleted", "Deleted"
 
     incident_id = models.BigIntegerField(db_index=True)
+    # Filled from the incidents by a database trigger when the tombstone is written (migration 0016).
+    public_id = models.CharField(max_length=16, db_default="", editable=False)
     reason = models.CharField(max_length=10, choices=Reason.choices)
     merged_into_id = models.BigIntegerField(null=True, blank=True)
+    merged_into_public_id = models.CharField(max_length=16, db_default="", editable=False)
     removed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

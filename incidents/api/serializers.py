@@ -27,6 +27,10 @@ class ActorRoleSerializer(serializers.Serializer):
 
 class IncidentPropertiesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    event_id_cnty = serializers.CharField(
+        help_text="The public id (ACLED style: ISO alpha-3 at creation + a number), given once and kept for life: "
+        "moving the incident to another country or merging others into it never changes it. Key mirrors on it."
+    )
     url = serializers.URLField()
     event_type = serializers.ChoiceField(choices=EventType.choices)
     sub_event_type = serializers.ChoiceField(choices=SubEventType.choices)
@@ -146,7 +150,11 @@ class ClusterCollectionSerializer(serializers.Serializer):
 class RemovalSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The incident id that left the public set")
     reason = serializers.ChoiceField(choices=IncidentRemoval.Reason.choices)
+    event_id_cnty = serializers.CharField(
+        allow_blank=True, help_text="Its public id (empty for tombstones written before public ids existed)"
+    )
     merged_into = serializers.IntegerField(allow_null=True)
+    merged_into_event_id_cnty = serializers.CharField(allow_blank=True, help_text="The public id it was merged into")
     removed_at = serializers.DateTimeField()
 
 

@@ -317,6 +317,7 @@ def incident_detail_data(incident: Incident, request) -> dict:
     source_links = list(incident.source_links.all())
     return {
         "id": incident.pk,
+        "event_id_cnty": incident.public_id,
         "url": f"{base}{incident.pk}/",
         "event_type": incident.event_type,
         "sub_event_type": incident.sub_event_type,
@@ -474,14 +475,16 @@ class IncidentDeletedView(ApiView):
             page_size=page_size_from(request),
         )
         rows = selectors.incident_removals(since=since).values(
-            "id", "incident_id", "reason", "merged_into_id", "removed_at"
+            "id", "incident_id", "public_id", "reason", "merged_into_id", "merged_into_public_id", "removed_at"
         )
         page = paginator.paginate(rows, pk_sql=f'"{table}"."id"')
         results = [
             {
                 "id": r["incident_id"],
+                "event_id_cnty": r["public_id"],
                 "reason": r["reason"],
                 "merged_into": r["merged_into_id"],
+                "merged_into_event_id_cnty": r["merged_into_public_id"],
                 "removed_at": r["removed_at"],
             }
             for r in page.rows

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.backends.postgresql.psycopg_any import sql as psql
 from django.db.models import QuerySet
 
-from ..countries import country_alpha3, country_name, country_numeric, covered_countries
+from ..countries import country_name, country_numeric, covered_countries
 from ..models import Actor, Article, Incident, IncidentSource, Place, Source
 from ..taxonomy import DISORDER_TYPE, EventType, SubEventType
 from .expressions import X, Y, sql_case
@@ -36,8 +36,7 @@ ACLED_LABELS = {
     "disorder_type": {str(k): v for k, v in DISORDER_TYPE.items()},
     "time_precision": ACLED_TIME_PRECISION,
     "geo_precision": ACLED_GEO_PRECISION,
-    # The ISO 3166-1 alpha-3 prefixes of ACLED's event ids, and its country names.
-    "country_code": {code: country_alpha3(code) for code in covered_countries()},
+    # ACLED's country names.
     "country_name": {code: country_name(code) for code in covered_countries()},
     "iso": {code: country_numeric(code) for code in covered_countries()},
     "region": {code: ACLED_REGIONS.get(code, "") for code in covered_countries()},
@@ -57,7 +56,7 @@ def _acled_fields(labels: dict[str, dict]) -> list[tuple[str, str, bool]]:
     PostgreSQL, whether the value may hold a comma, a quote or a line break (free text, or a label that does))."""
     inter1, inter2 = _inter("a1"), _inter("a2")
     return [
-        ("event_id_cnty", sql_case("i.country", labels["country_code"], "'XXX'") + " || i.id", False),
+        ("event_id_cnty", "i.public_id", False),
         ("event_date", "to_char(i.date, 'YYYY-MM-DD')", False),
         ("year", "date_part('year', i.date)::int", False),
         ("time_precision", *_labelled("i.date_precision", labels["time_precision"], "3")),
@@ -185,6 +184,7 @@ def _export_pages(
             "created_at",
             "actors_json",
             "n_sources",
+            "public_id",
         )
     )
     base_sql, params = base.query.sql_with_params()
@@ -249,6 +249,7 @@ _ACTORS_JSON = """regexp_replace(
 # The feature's properties in the order of the API's list (selectors.API_ROW_FIELDS), then `url` and `actors`.
 _GEOJSON_PROPERTIES = (
     ("id", "i.id"),
+    ("event_id_cnty", "i.public_id"),
     ("event_type", "i.event_type"),
     ("sub_event_type", "i.sub_event_type"),
     ("date", "i.date"),
