@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from incidents import selectors
 from incidents.models import Incident, Place
@@ -59,7 +60,7 @@ def _link(href: str, rel: str, media_type: str, title: str) -> dict:
 
 
 def _with_f(href: str, f: str) -> str:
-    return f"{href}{'&' if '?' in href else '?'}f={f}"
+    return replace_query_param(href, "f", f)
 
 
 class _HTMLRenderer(BaseRenderer):
@@ -74,6 +75,9 @@ class OgcView(ApiView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer, _HTMLRenderer]
     # Described by its own OpenAPI document (/ogc/api, the landing page's service-desc), not the REST API's.
     schema = None
+    # GDAL's OAPIF driver appends the query of the dataset URL (`OAPIF:.../ogc/?country=SY`) to every request it
+    # makes, the landing page and collections included: the queryables pass there, unused.
+    query_params = frozenset({"f", *INCIDENT_QUERYABLES})
     template = "ogc/page.html"
 
     def wants_html(self, request) -> bool:
@@ -267,6 +271,7 @@ def _items_links(request, name: str, next_url: str | None) -> list[dict]:
 
 class ItemsView(OgcView):
     template = "ogc/items.html"
+    query_params = frozenset(ITEM_PARAMS | set(INCIDENT_QUERYABLES))
 
     def get(self, request, name: str):
         name = _collection_name(name)

@@ -34,12 +34,16 @@ from incidents.text import normalize_name
 
 from . import serializers as s
 from .filters import (
+    FILTER_PARAMS,
     MAX_BIGINT,
+    PAGING_PARAMS,
+    STAT_FILTER_NAMES,
     IncidentFilterSet,
     ISODateTimeField,
     LonLatField,
     openapi_parameters,
     parse_params,
+    reject_unknown_params,
 )
 from .pagination import (
     KeysetPaginator,
@@ -54,8 +58,6 @@ from .renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
 INCIDENT_TABLE = Incident._meta.db_table
 INCIDENT_KEYSETS = keysets_for(INCIDENT_TABLE)
 CSV_CHUNK_ROWS = 2000
-# GeoJSON with any of these is a page of the list (the dashboard's reads); without them it is every match, streamed.
-PAGING_PARAMS = {"page_size", "limit", "cursor"}
 
 
 # --- Errors, permissions, throttling --------------------------------------------------------------------------------
@@ -141,6 +143,13 @@ class ApiView(APIView):
     permission_classes = [ApiPermission]
     throttle_classes = [AnonThrottle, UserThrottle]
     write_permission: str | None = None
+    # The query parameters a GET takes (besides `format` and the caller's own `_...`); any other is a 400.
+    query_params: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            reject_unknown_params(request.query_params, self.query_params)
 
 
 ERRORS = {
@@ -151,6 +160,9 @@ ERRORS = {
 }
 PAGE_PARAMS = [
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}, description="1-1,000, def. 100"),
+    OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1, "maximum": 1000}, description="An alias of `page_size`"
+    ),
     OpenApiParameter("cursor", str, description="Opaque: follow the `next` link rather than building it"),
 ]
 FORMAT_PARAM = OpenApiParameter(
@@ -211,6 +223,7 @@ def _feature(row: dict, base_url: str) -> dict:
 
 class IncidentListView(ApiView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]
+    query_params = FILTER_PARAMS | PAGING_PARAMS
 
     @extend_schema(
         operation_id="incidents_list",
@@ -231,6 +244,7 @@ class IncidentListView(ApiView):
         ordering = fs.sort
         if request.accepted_renderer.format == "csv":
             return _acled_csv(queryset, ordering)
+        # GeoJSON with a page size or cursor is a page of the list (the dashboard's reads); without, every match.
         if request.accepted_renderer.format == "geojson" and not PAGING_PARAMS & set(request.query_params):
             return _geojson_export(queryset, ordering, request.build_absolute_uri(reverse("api:incident-list")))
         page_size = page_size_from(request)
@@ -412,6 +426,8 @@ class _ClusterForm(forms.Form):
 
 
 class IncidentClusterView(ApiView):
+    query_params = STAT_FILTER_NAMES | {"zoom"}
+
     @extend_schema(
         operation_id="incidents_clusters",
         summary="Incidents aggregated on a grid for the map at low zoom (GeoJSON)",
@@ -455,6 +471,8 @@ class _SinceForm(forms.Form):
 
 
 class IncidentDeletedView(ApiView):
+    query_params = PAGING_PARAMS | {"since"}
+
     @extend_schema(
         operation_id="incidents_deleted",
         summary="Incidents that left the public set (rejected or merged away) since a time, for mirrors",
@@ -507,6 +525,8 @@ STAT_FILTER_PARAMS = [p for p in openapi_parameters() if p.name != "ordering"]
 
 
 class TimelineView(ApiView):
+    query_params = STAT_FILTER_NAMES | {"interval"}
+
     @extend_schema(
         operation_id="stats_timeline",
         summary="Incidents and fatalities per day, week (from Monday) or month, by event type",
@@ -535,6 +555,8 @@ class TimelineView(ApiView):
 
 
 class SummaryView(ApiView):
+    query_params = STAT_FILTER_NAMES
+
     @extend_schema(
         operation_id="stats_summary",
         summary="Totals for the filter: overall, by event type, by country and for the 25 most active actors",
@@ -579,6 +601,8 @@ def _place_row(place: Place) -> dict:
 
 
 class PlaceListView(ApiView):
+    query_params = PAGING_PARAMS | {"q", "near", "km", "country"}
+
     @extend_schema(
         operation_id="places_list",
         summary="Gazetteer places: search by any spelling, or the nearest to a point",
@@ -658,6 +682,8 @@ ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent_id")
 
 
 class ActorListView(ApiView):
+    query_params = PAGING_PARAMS | {"q"}
+
     @extend_schema(
         operation_id="actors_list",
         summary="Actors, searchable by any alias (`Daesh`, `PMU`, `League of the Righteous`)",
@@ -706,6 +732,8 @@ SOURCE_FIELDS = (
 
 
 class SourceListView(ApiView):
+    query_params = PAGING_PARAMS
+
     @extend_schema(
         operation_id="sources_list",
         summary="The feeds and sites that are polled",
@@ -745,6 +773,8 @@ class _ArticleListForm(forms.Form):
 
 
 class ArticleListView(ApiView):
+    query_params = PAGING_PARAMS | {"status"}
+
     write_permission = "incidents.add_article"
     throttle_classes = [AnonThrottle, UserThrottle, ArticleSubmitThrottle]
 
