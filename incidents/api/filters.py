@@ -131,6 +131,14 @@ class ChoiceListField(forms.CharField):
         return list(dict.fromkeys(self.lookup[v.lower()] for v in items))
 
 
+# What the schema lists: ISO alpha-2 codes and short names (the field also takes alpha-3 codes and official names).
+# A name with a comma ("Virgin Islands, U.S.") cannot be one item of a comma-separated list.
+COUNTRY_SCHEMA_ENUM = sorted(
+    {c.alpha_2 for c in pycountry.countries}
+    | {n for c in pycountry.countries if "," not in (n := getattr(c, "common_name", None) or c.name)}
+)
+
+
 class CountryListField(forms.CharField):
     def to_python(self, value):
         if isinstance(value, list | tuple):
@@ -248,8 +256,13 @@ class IncidentFilterSet(django_filters.FilterSet):
         return incident_list(filters=self.selector_filters(), user=getattr(self.request, "user", None))
 
 
+_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+# The shape and ranges of a bbox; that each minimum is not above its maximum OpenAPI cannot say (the description does).
+BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
+LONLAT_PATTERN = f"^{_LON},{_LAT}$"
 _SCHEMA_TYPES = {
-    BBoxFilter: OpenApiTypes.STR,
+    BBoxFilter: {"type": "string", "pattern": BBOX_PATTERN},
     DateFilter: OpenApiTypes.DATE,
     DateTimeFilter: OpenApiTypes.DATETIME,
     IntFilter: OpenApiTypes.INT,
@@ -265,6 +278,8 @@ def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParamet
             items = {"type": "string"}
             if flt.schema_enum:
                 items["enum"] = list(flt.schema_enum)
+            elif isinstance(flt, _CountryFilter):
+                items["enum"] = COUNTRY_SCHEMA_ENUM
             params.append(
                 OpenApiParameter(
                     name,
@@ -292,6 +307,22 @@ def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParamet
 PAGING_PARAMS = frozenset({"page_size", "limit", "cursor"})
 FILTER_PARAMS = frozenset(IncidentFilterSet.base_filters)
 STAT_FILTER_NAMES = FILTER_PARAMS - {"ordering"}
+
+
+# Parameters whose schema allows an empty value (free text; lists, where empty is the empty list).
+BLANK_FILTERS = frozenset({"q", "actor", "admin1", "event_type", "sub_event_type", "status", "country"})
+
+
+def reject_blank_params(params, blank_ok: frozenset[str]) -> None:
+    """An empty value (`?date_to=`, `?min_fatalities=`) is a 400 unless the parameter is free text or a list: it used
+    to mean "no filter" silently, and the schema says a date, a number or a choice."""
+    from rest_framework.exceptions import ValidationError
+
+    blank = sorted(
+        k for k in params if k not in blank_ok and not k.startswith("_") and not "".join(params.getlist(k)).strip()
+    )
+    if blank:
+        raise ValidationError({name: ["Empty; give a value or leave the parameter out."] for name in blank})
 
 
 def reject_unknown_params(params, allowed: frozenset[str]) -> None:

@@ -80,18 +80,20 @@ def created_keyset(table: str) -> Keyset:
 
 
 def page_size_from(request: Request, default: int = DEFAULT_PAGE_SIZE) -> int:
-    """`page_size`, or its alias `limit` (the name other APIs and tools use)."""
-    name = PAGE_SIZE_PARAM if PAGE_SIZE_PARAM in request.query_params else LIMIT_PARAM
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        size = int(raw)
-    except ValueError:
-        raise ValidationError({name: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}) from None
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError({name: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
-    return size
+    """`page_size`, or its alias `limit` (the name other APIs and tools use); both are checked when both are given."""
+    sizes = []
+    for name in (PAGE_SIZE_PARAM, LIMIT_PARAM):
+        raw = request.query_params.get(name)
+        if raw is None:
+            continue
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError({name: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}) from None
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValidationError({name: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
+        sizes.append(size)
+    return sizes[0] if sizes else default
 
 
 def _encode(payload: list) -> str:

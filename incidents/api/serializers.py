@@ -82,8 +82,10 @@ class IncidentFeatureSerializer(serializers.Serializer):
 class IncidentFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
     features = IncidentFeatureSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    estimated_count = serializers.IntegerField()
+    next = serializers.URLField(
+        allow_null=True, required=False, help_text="A page only (with page_size, limit or cursor): the next page"
+    )
+    estimated_count = serializers.IntegerField(required=False, help_text="A page only: the planner's estimate")
 
 
 class PlaceBriefSerializer(serializers.Serializer):

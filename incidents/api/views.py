@@ -34,7 +34,9 @@ from incidents.text import normalize_name
 
 from . import serializers as s
 from .filters import (
+    BLANK_FILTERS,
     FILTER_PARAMS,
+    LONLAT_PATTERN,
     MAX_BIGINT,
     PAGING_PARAMS,
     STAT_FILTER_NAMES,
@@ -43,6 +45,7 @@ from .filters import (
     LonLatField,
     openapi_parameters,
     parse_params,
+    reject_blank_params,
     reject_unknown_params,
 )
 from .pagination import (
@@ -125,6 +128,9 @@ class FormatNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         # An explicit `?format=` wins over the Accept header: GDAL sends `Accept: text/plain, application/json` with
         # every request, and `?format=geojson` must still be GeoJSON (DRF would answer 406).
+        if len(renderers) == 1:
+            # An export's own path (incidents.geojson, incidents.csv): one format, whatever the client accepts.
+            return renderers[0], renderers[0].media_type
         fmt = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         for renderer in renderers if fmt else ():
             if renderer.format == fmt:
@@ -145,26 +151,34 @@ class ApiView(APIView):
     write_permission: str | None = None
     # The query parameters a GET takes (besides `format` and the caller's own `_...`); any other is a 400.
     query_params: frozenset[str] = frozenset()
+    # Those of them that may be empty (free text, lists); any other empty one is a 400.
+    blank_params: frozenset[str] = frozenset({"q"})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.method in SAFE_METHODS:
             reject_unknown_params(request.query_params, self.query_params)
+            reject_blank_params(request.query_params, self.blank_params)
 
 
+# Errors are JSON whatever format was asked for (see exception_handler).
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad parameter: one list of messages per parameter"),
-    401: OpenApiResponse(s.ErrorSerializer, description="A token is needed"),
-    403: OpenApiResponse(s.ErrorSerializer, description="Not allowed"),
-    429: OpenApiResponse(s.ErrorSerializer, description="Throttled: retry after the Retry-After header"),
+    (400, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="A bad parameter: one list of messages per parameter"
+    ),
+    (401, "application/json"): OpenApiResponse(s.ErrorSerializer, description="A token is needed"),
+    (403, "application/json"): OpenApiResponse(s.ErrorSerializer, description="Not allowed"),
+    (429, "application/json"): OpenApiResponse(
+        s.ErrorSerializer, description="Throttled: retry after the Retry-After header"
+    ),
 }
 PAGE_PARAMS = [
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}, description="1-1,000, def. 100"),
     OpenApiParameter(
         "limit", {"type": "integer", "minimum": 1, "maximum": 1000}, description="An alias of `page_size`"
     ),
-    OpenApiParameter("cursor", str, description="Opaque: follow the `next` link rather than building it"),
 ]
+# `cursor` is taken but not described: it is opaque, and only the `next` links the API writes carry valid ones.
 FORMAT_PARAM = OpenApiParameter(
     "format",
     str,
@@ -223,6 +237,7 @@ def _feature(row: dict, base_url: str) -> dict:
 
 class IncidentListView(ApiView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]
+    blank_params = BLANK_FILTERS
     query_params = FILTER_PARAMS | PAGING_PARAMS
 
     @extend_schema(
@@ -275,6 +290,39 @@ class IncidentListView(ApiView):
         return Response(
             {"next": page.next_url, "estimated_count": estimate, "results": [_row(r, base) for r in page.rows]}
         )
+
+
+class IncidentGeoJSONView(IncidentListView):
+    """`?format=geojson` of the list under its own path, so that the schema gives it one media type (generated
+    clients read only the first type of a response) and GIS tools see a file name."""
+
+    renderer_classes = [GeoJSONRenderer]
+    query_params = IncidentListView.query_params - {"format"}
+
+    @extend_schema(
+        operation_id="incidents_geojson",
+        summary="Incidents as GeoJSON: every match, streamed, or a page with page_size/limit/cursor",
+        parameters=[*openapi_parameters(), *PAGE_PARAMS],
+        responses={(200, "application/geo+json"): s.IncidentFeatureCollectionSerializer, **ERRORS},
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class IncidentCSVView(IncidentListView):
+    """`?format=csv` of the list under its own path (see IncidentGeoJSONView)."""
+
+    renderer_classes = [CSVRenderer]
+    query_params = FILTER_PARAMS
+
+    @extend_schema(
+        operation_id="incidents_csv",
+        summary="Incidents in ACLED's 31 CSV columns: every match, streamed",
+        parameters=openapi_parameters(),
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+    )
+    def get(self, request):
+        return super().get(request)
 
 
 def _export_order(ordering: str) -> list[str]:
@@ -426,6 +474,7 @@ class _ClusterForm(forms.Form):
 
 
 class IncidentClusterView(ApiView):
+    blank_params = BLANK_FILTERS
     query_params = STAT_FILTER_NAMES | {"zoom"}
 
     @extend_schema(
@@ -525,6 +574,7 @@ STAT_FILTER_PARAMS = [p for p in openapi_parameters() if p.name != "ordering"]
 
 
 class TimelineView(ApiView):
+    blank_params = BLANK_FILTERS
     query_params = STAT_FILTER_NAMES | {"interval"}
 
     @extend_schema(
@@ -555,6 +605,7 @@ class TimelineView(ApiView):
 
 
 class SummaryView(ApiView):
+    blank_params = BLANK_FILTERS
     query_params = STAT_FILTER_NAMES
 
     @extend_schema(
@@ -608,11 +659,17 @@ class PlaceListView(ApiView):
         summary="Gazetteer places: search by any spelling, or the nearest to a point",
         parameters=[
             OpenApiParameter("q", str, description="Any spelling: `Arbil`, `Hawler` and `Erbil` find the same city"),
-            OpenApiParameter("near", str, description="lon,lat, e.g. `44.01,36.19`: the nearest places first"),
+            OpenApiParameter(
+                "near",
+                {"type": "string", "pattern": LONLAT_PATTERN},
+                description="lon,lat, e.g. `44.01,36.19`: the nearest places first",
+            ),
             OpenApiParameter(
                 "km", {"type": "number", "minimum": 0, "maximum": 1000}, description="Radius with `near`, def. 25"
             ),
-            OpenApiParameter("country", str, description="ISO code, e.g. `IQ`"),
+            OpenApiParameter(
+                "country", {"type": "string", "minLength": 2, "maxLength": 2}, description="ISO code, e.g. `IQ`"
+            ),
             *PAGE_PARAMS,
         ],
         responses={200: s.PlacePageSerializer, **ERRORS},
