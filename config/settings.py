@@ -172,6 +172,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
+        # Browsers of the dashboard's pages (a signed cookie those pages set): an editor clicking quickly.
+        "dashboard": os.environ.get("API_THROTTLE_DASHBOARD", "1200/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
         "article_submit": os.environ.get("API_THROTTLE_ARTICLE_SUBMIT", "60/hour"),
     },

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .api.throttling import dashboard_pass
 from .countries import country_name, covered_countries
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
@@ -107,6 +108,7 @@ def page_config(**extra) -> dict:
     }
 
 
+@dashboard_pass
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     for error in errors:
@@ -175,6 +177,7 @@ def highlight_segments(text: str, evidence: str) -> tuple[list[tuple[str, bool]]
     return pieces, True
 
 
+@dashboard_pass
 def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(pk=pk, user=request.user)
     if incident is None:
@@ -221,6 +224,7 @@ def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incidents:incident", pk=pk)
 
 
+@dashboard_pass
 def timeline_page(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     until = None
@@ -279,6 +283,7 @@ def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str
     return render(request, template, context)
 
 
+@dashboard_pass
 def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.place_get(pk=pk)
     if place is None:
@@ -292,6 +297,7 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@dashboard_pass
 def actor_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = selectors.actor_get(pk=pk)
     if actor is None:
