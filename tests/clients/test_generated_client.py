@@ -44,7 +44,7 @@ def generated(tmp_path_factory):
 
 def test_a_generated_client_lists_incidents_as_json_geojson_and_csv_without_a_token(server, generated):
     from incident_atlas_api_client.api.v1 import incidents_csv, incidents_geojson, incidents_list
-    from incident_atlas_api_client.models import IncidentFeatureCollection, IncidentPage
+    from incident_atlas_api_client.models import IncidentFeatureCollection, IncidentPage, IncidentsGeojsonCountryItem
 
     made = IncidentFactory.create_batch(3, country="SY")
     client = generated.Client(base_url=server)
@@ -54,7 +54,8 @@ def test_a_generated_client_lists_incidents_as_json_geojson_and_csv_without_a_to
     assert len(page.results) == 2 and page.next_
     assert {r.event_id_cnty for r in page.results} <= {i.public_id for i in made}
 
-    collection = incidents_geojson.sync(client=client, country=["SY"])
+    # The schema lists the countries it takes, so the client offers them as an enum.
+    collection = incidents_geojson.sync(client=client, country=[IncidentsGeojsonCountryItem("SY")])
     assert isinstance(collection, IncidentFeatureCollection), collection
     assert sorted(f.properties.event_id_cnty for f in collection.features) == sorted(i.public_id for i in made)
 
