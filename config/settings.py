@@ -173,7 +173,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTIO
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "incidents.api.schema.AtlasAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -186,6 +186,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
+        # Browsers of the dashboard's pages (a signed cookie those pages set): an editor clicking quickly.
+        "dashboard": os.environ.get("API_THROTTLE_DASHBOARD", "1200/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
         "article_submit": os.environ.get("API_THROTTLE_ARTICLE_SUBMIT", "60/hour"),
     },

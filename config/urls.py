@@ -8,5 +8,6 @@ admin.site.index_title = "Curate incidents, places, actors and feeds"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("incidents.api.urls")),
+    path("ogc/", include("incidents.api.ogc_urls")),
     path("", include("incidents.urls")),
 ]

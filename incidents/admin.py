@@ -478,7 +478,16 @@ class ActorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["search_names", "created_at", "updated_at"]
-    fields = ["name", "kind", "aliases", "parent", "description", "search_names", ("created_at", "updated_at")]
+    fields = [
+        "name",
+        "kind",
+        "acled_inter",
+        "aliases",
+        "parent",
+        "description",
+        "search_names",
+        ("created_at", "updated_at"),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_incidents=_count_of(IncidentActor, "actor", "incident"))

@@ -22,3 +22,9 @@ def country_name(code: str) -> str:
 def country_alpha3(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     return country.alpha_3 if country is not None else code
+
+
+def country_numeric(code: str) -> int:
+    """ISO 3166-1 numeric (Iraq 368, Syria 760), ACLED's `iso` column; 0 when unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    return int(country.numeric) if country is not None else 0

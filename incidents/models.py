@@ -81,8 +81,27 @@ class Actor(models.Model):
         PROTESTERS = "protesters", "Protesters"
         OTHER = "other", "Other"
 
+    class AcledInter(models.IntegerChoices):
+        """ACLED's actor types, the codes of its `inter1` / `inter2` columns."""
+
+        STATE_FORCES = 1, "State forces"
+        REBEL_GROUPS = 2, "Rebel groups"
+        POLITICAL_MILITIAS = 3, "Political militias"
+        IDENTITY_MILITIAS = 4, "Identity militias"
+        RIOTERS = 5, "Rioters"
+        PROTESTERS = 6, "Protesters"
+        CIVILIANS = 7, "Civilians"
+        EXTERNAL_OTHER = 8, "External/Other forces"
+
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    acled_inter = models.PositiveSmallIntegerField(
+        "ACLED actor type",
+        choices=AcledInter.choices,
+        null=True,
+        blank=True,
+        help_text="For the export's inter1/inter2; empty: derived from the kind (a militia is a political militia)",
+    )
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     search_names = ArrayField(models.CharField(max_length=200), default=list, blank=True, editable=False)
     parent = models.ForeignKey(
@@ -118,7 +137,21 @@ class Source(models.Model):
 
     name = models.CharField(max_length=200)
     url = models.URLField(max_length=1000, unique=True)
+
+    class Scale(models.TextChoices):
+        """ACLED's source scales: the reach of the outlet."""
+
+        LOCAL = "Local", "Local"
+        SUBNATIONAL = "Subnational", "Subnational"
+        NATIONAL = "National", "National"
+        REGIONAL = "Regional", "Regional"
+        INTERNATIONAL = "International", "International"
+        OTHER = "Other", "Other"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEED)
+    scale = models.CharField(
+        "source scale", max_length=13, choices=Scale.choices, blank=True, help_text="For the export's source_scale"
+    )
     active = models.BooleanField(default=True)
     poll_interval_minutes = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
     etag = models.CharField(max_length=500, blank=True)
@@ -209,6 +242,10 @@ class Incident(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    # ACLED-style `event_id_cnty`: the country's ISO alpha-3 code at creation and the id ("IRQ1234"), set once by a
+    # database trigger (migration 0016; every writer, COPY included) and never changed, even when a curator moves
+    # the incident to the other country: mirrors key on it.
+    public_id = models.CharField("event_id_cnty", max_length=16, db_default="", editable=False)
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices)
     date = models.DateField()
@@ -250,6 +287,7 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords(
         excluded_fields=[
+            "public_id",
             "search_vector",
             "updated_at",
             "actors_json",
@@ -263,6 +301,7 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="incident_public_id_unique"),
             models.CheckConstraint(
                 condition=Q(
                     *(Q(event_type=event, sub_event_type__in=list(subs)) for event, subs in SUB_EVENT_TYPES.items()),
@@ -361,8 +400,11 @@ class IncidentRemoval(models.Model):
         DELETED = "deleted", "Deleted"
 
     incident_id = models.BigIntegerField(db_index=True)
+    # Filled from the incidents by a database trigger when the tombstone is written (migration 0016).
+    public_id = models.CharField(max_length=16, db_default="", editable=False)
     reason = models.CharField(max_length=10, choices=Reason.choices)
     merged_into_id = models.BigIntegerField(null=True, blank=True)
+    merged_into_public_id = models.CharField(max_length=16, db_default="", editable=False)
     removed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

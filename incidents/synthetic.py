@@ -480,12 +480,13 @@ def synthetic_generate(
                 id, event_type, sub_event_type, date, date_precision, place_id, point, geo_precision, country, admin1,
                 location_name, fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
                 curator_locked, is_synthetic, search_vector, created_at, updated_at,
-                actors_json, actor1_names, actor2_names, n_sources, outlet_names)
+                actors_json, actor1_names, actor2_names, n_sources, outlet_names, public_id)
             SELECT id, event_type, sub_event_type, date, date_precision, place_id,
                 ST_SetSRID(ST_MakePoint(lon, lat), 4326), geo_precision, country, admin1, location_name,
                 fatalities_low, fatalities, fatalities_high, injured, missing, summary, status,
                 false, true, to_tsvector('english', summary), %s, %s,
-                f.actors_json, f.actor1_names, f.actor2_names, f.n_sources, f.outlet_names
+                f.actors_json, f.actor1_names, f.actor2_names, f.n_sources, f.outlet_names,
+                incidents_public_id(country, id)
             FROM synthetic_incident_stage
             JOIN incidents_link_summary(ARRAY(SELECT id FROM synthetic_incident_stage)) AS f ON f.incident_id = id
             ORDER BY id

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
+from .api.throttling import dashboard_pass
 from .countries import country_name, covered_countries
 from .links import web_url
 from .models import Incident
@@ -124,6 +125,7 @@ def page_config(**extra) -> dict:
 
 
 @readable
+@dashboard_pass
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     for error in errors:
@@ -193,6 +195,7 @@ def highlight_segments(text: str, evidence: str) -> tuple[list[tuple[str, bool]]
 
 
 @readable
+@dashboard_pass
 def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(pk=pk, user=request.user)
     if incident is None:
@@ -239,6 +242,7 @@ def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @readable
+@dashboard_pass
 def timeline_page(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     until = None
@@ -298,6 +302,7 @@ def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str
 
 
 @readable
+@dashboard_pass
 def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.place_get(pk=pk)
     if place is None:
@@ -312,6 +317,7 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @readable
+@dashboard_pass
 def actor_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = selectors.actor_get(pk=pk)
     if actor is None:

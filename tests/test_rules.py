@@ -87,6 +87,7 @@ def test_covered_countries_come_from_the_setting_with_their_names_and_acled_code
 def test_the_acled_header_is_the_list_of_exported_columns():
     assert selectors.ACLED_COLUMNS == (
         "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-        "actor1", "actor2", "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-        "source", "notes", "fatalities", "timestamp",
+        "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+        "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+        "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
     )  # fmt: skip

@@ -65,8 +65,15 @@ class LonLatField(forms.CharField):
         return (lon, lat)
 
 
+def _not_blank(value):
+    # Absent is None; present but empty ("?date_to=") used to be ignored silently, returning everything.
+    if value == "" or (isinstance(value, str) and not value.strip()):
+        raise forms.ValidationError("Empty; give a value or leave the parameter out.")
+
+
 class ISODateField(forms.CharField):
     def to_python(self, value):
+        _not_blank(value)
         value = super().to_python(value)
         if not value:
             return None
@@ -80,6 +87,7 @@ class ISODateTimeField(forms.CharField):
     """ISO 8601 date-time; one without a zone is UTC, a bare date is its midnight UTC."""
 
     def to_python(self, value):
+        _not_blank(value)
         value = super().to_python(value)
         if not value:
             return None
@@ -99,10 +107,13 @@ class ISODateTimeField(forms.CharField):
 
 
 class ChoiceListField(forms.CharField):
-    """Several values, comma-separated or repeated; each must be one of `choices`."""
+    """Several values, comma-separated or repeated; each one of `choices`, by its code (`explosions_remote_violence`)
+    or by its label as ACLED and our CSV write it (`Explosions/Remote violence`), in any case."""
 
     def __init__(self, *args, choices=(), noun="value", **kwargs):
         self.valid = {str(value) for value, _ in choices}
+        self.lookup = {str(label).lower(): str(value) for value, label in choices}
+        self.lookup.update({str(value).lower(): str(value) for value, _ in choices})
         self.noun = noun
         super().__init__(*args, **kwargs)
 
@@ -111,13 +122,21 @@ class ChoiceListField(forms.CharField):
             value = ",".join(str(v) for v in value)
         value = super().to_python(value)
         items = [v.strip() for v in value.split(",") if v.strip()] if value else []
-        unknown = [v for v in items if v not in self.valid]
+        unknown = [v for v in items if v.lower() not in self.lookup]
         if unknown:
             names = ", ".join(repr(u) for u in unknown)
             raise forms.ValidationError(
-                f"Unknown {self.noun} {names}; expected one of {', '.join(sorted(self.valid))}."
+                f"Unknown {self.noun} {names}; expected one of {', '.join(sorted(self.valid))} (or ACLED's labels)."
             )
-        return list(dict.fromkeys(items))
+        return list(dict.fromkeys(self.lookup[v.lower()] for v in items))
+
+
+# What the schema lists: ISO alpha-2 codes and short names (the field also takes alpha-3 codes and official names).
+# A name with a comma ("Virgin Islands, U.S.") cannot be one item of a comma-separated list.
+COUNTRY_SCHEMA_ENUM = sorted(
+    {c.alpha_2 for c in pycountry.countries}
+    | {n for c in pycountry.countries if "," not in (n := getattr(c, "common_name", None) or c.name)}
+)
 
 
 class CountryListField(forms.CharField):
@@ -243,8 +262,13 @@ class IncidentFilterSet(django_filters.FilterSet):
         return incident_list(filters=self.selector_filters(), user=getattr(self.request, "user", None))
 
 
+_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+# The shape and ranges of a bbox; that each minimum is not above its maximum OpenAPI cannot say (the description does).
+BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
+LONLAT_PATTERN = f"^{_LON},{_LAT}$"
 _SCHEMA_TYPES = {
-    BBoxFilter: OpenApiTypes.STR,
+    BBoxFilter: {"type": "string", "pattern": BBOX_PATTERN},
     DateFilter: OpenApiTypes.DATE,
     DateTimeFilter: OpenApiTypes.DATETIME,
     IntFilter: OpenApiTypes.INT,
@@ -260,6 +284,8 @@ def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParamet
             items = {"type": "string"}
             if flt.schema_enum:
                 items["enum"] = list(flt.schema_enum)
+            elif isinstance(flt, _CountryFilter):
+                items["enum"] = COUNTRY_SCHEMA_ENUM
             params.append(
                 OpenApiParameter(
                     name,
@@ -282,6 +308,40 @@ def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParamet
             kind = _SCHEMA_TYPES.get(type(flt), OpenApiTypes.STR)
             params.append(OpenApiParameter(name, kind, description=description))
     return params
+
+
+PAGING_PARAMS = frozenset({"page_size", "limit", "cursor"})
+FILTER_PARAMS = frozenset(IncidentFilterSet.base_filters)
+STAT_FILTER_NAMES = FILTER_PARAMS - {"ordering"}
+
+
+# Parameters whose schema allows an empty value (free text; lists, where empty is the empty list).
+BLANK_FILTERS = frozenset({"q", "actor", "admin1", "event_type", "sub_event_type", "status", "country"})
+
+
+def reject_blank_params(params, blank_ok: frozenset[str]) -> None:
+    """An empty value (`?date_to=`, `?min_fatalities=`) is a 400 unless the parameter is free text or a list: it used
+    to mean "no filter" silently, and the schema says a date, a number or a choice."""
+    from rest_framework.exceptions import ValidationError
+
+    blank = sorted(
+        k for k in params if k not in blank_ok and not k.startswith("_") and not "".join(params.getlist(k)).strip()
+    )
+    if blank:
+        raise ValidationError({name: ["Empty; give a value or leave the parameter out."] for name in blank})
+
+
+def reject_unknown_params(params, allowed: frozenset[str]) -> None:
+    """A 400 naming every parameter the endpoint does not take (it used to be ignored, so a typo or another tool's
+    `StartDate` returned everything). `format` is always taken; a name starting with `_` is the caller's own (a
+    cache-buster such as jQuery's `_=1700000000`) and is ignored."""
+    from rest_framework.exceptions import ValidationError
+
+    unknown = sorted(k for k in params if k not in allowed and k != "format" and not k.startswith("_"))
+    if unknown:
+        takes = ", ".join(sorted(allowed | {"format"}))
+        message = f"Unknown parameter. This endpoint takes: {takes}. Prefix a parameter of your own with _ to pass it."
+        raise ValidationError({name: [message] for name in unknown})
 
 
 def parse_params(form_class: type[forms.Form], data) -> dict:

@@ -24,6 +24,7 @@ from rest_framework.utils.urls import replace_query_param
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 PAGE_SIZE_PARAM = "page_size"
+LIMIT_PARAM = "limit"
 CURSOR_PARAM = "cursor"
 
 
@@ -79,16 +80,20 @@ def created_keyset(table: str) -> Keyset:
 
 
 def page_size_from(request: Request, default: int = DEFAULT_PAGE_SIZE) -> int:
-    raw = request.query_params.get(PAGE_SIZE_PARAM)
-    if raw in (None, ""):
-        return default
-    try:
-        size = int(raw)
-    except ValueError:
-        raise ValidationError({PAGE_SIZE_PARAM: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}) from None
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError({PAGE_SIZE_PARAM: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
-    return size
+    """`page_size`, or its alias `limit` (the name other APIs and tools use); both are checked when both are given."""
+    sizes = []
+    for name in (PAGE_SIZE_PARAM, LIMIT_PARAM):
+        raw = request.query_params.get(name)
+        if raw is None:
+            continue
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError({name: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}) from None
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValidationError({name: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
+        sizes.append(size)
+    return sizes[0] if sizes else default
 
 
 def _encode(payload: list) -> str:

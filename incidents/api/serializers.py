@@ -29,6 +29,10 @@ class ActorRoleSerializer(serializers.Serializer):
 
 class IncidentPropertiesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    event_id_cnty = serializers.CharField(
+        help_text="The public id (ACLED style: ISO alpha-3 at creation + a number), given once and kept for life: "
+        "moving the incident to another country or merging others into it never changes it. Key mirrors on it."
+    )
     url = serializers.URLField()
     event_type = serializers.ChoiceField(choices=EventType.choices)
     sub_event_type = serializers.ChoiceField(choices=SubEventType.choices)
@@ -85,8 +89,10 @@ class IncidentFeatureSerializer(serializers.Serializer):
 class IncidentFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
     features = IncidentFeatureSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    estimated_count = serializers.IntegerField()
+    next = serializers.URLField(
+        allow_null=True, required=False, help_text="A page only (with page_size, limit or cursor): the next page"
+    )
+    estimated_count = serializers.IntegerField(required=False, help_text="A page only: the planner's estimate")
 
 
 class PlaceBriefSerializer(serializers.Serializer):
@@ -156,7 +162,11 @@ class ClusterCollectionSerializer(serializers.Serializer):
 class RemovalSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The incident id that left the public set")
     reason = serializers.ChoiceField(choices=IncidentRemoval.Reason.choices)
+    event_id_cnty = serializers.CharField(
+        allow_blank=True, help_text="Its public id (empty for tombstones written before public ids existed)"
+    )
     merged_into = serializers.IntegerField(allow_null=True)
+    merged_into_event_id_cnty = serializers.CharField(allow_blank=True, help_text="The public id it was merged into")
     removed_at = serializers.DateTimeField()
 
 

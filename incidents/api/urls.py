@@ -9,6 +9,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/incidents/", views.IncidentListView.as_view(), name="incident-list"),
+    path("v1/incidents.geojson", views.IncidentGeoJSONView.as_view(), name="incident-geojson"),
+    path("v1/incidents.csv", views.IncidentCSVView.as_view(), name="incident-csv"),
     path("v1/incidents/clusters/", views.IncidentClusterView.as_view(), name="incident-clusters"),
     path("v1/incidents/deleted/", views.IncidentDeletedView.as_view(), name="incident-deleted"),
     path("v1/incidents/<str:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),

@@ -34,12 +34,19 @@ from incidents.text import normalize_name
 
 from . import serializers as s
 from .filters import (
+    BLANK_FILTERS,
+    FILTER_PARAMS,
+    LONLAT_PATTERN,
     MAX_BIGINT,
+    PAGING_PARAMS,
+    STAT_FILTER_NAMES,
     IncidentFilterSet,
     ISODateTimeField,
     LonLatField,
     openapi_parameters,
     parse_params,
+    reject_blank_params,
+    reject_unknown_params,
 )
 from .pagination import (
     KeysetPaginator,
@@ -50,6 +57,7 @@ from .pagination import (
     removal_keyset,
 )
 from .renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
+from .throttling import has_dashboard_pass
 
 INCIDENT_TABLE = Incident._meta.db_table
 INCIDENT_KEYSETS = keysets_for(INCIDENT_TABLE)
@@ -94,7 +102,13 @@ class _RatesFromSettings:
 
 
 class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
-    pass
+    def allow_request(self, request, view):
+        # The dashboard's own pages: their own, higher budget (and count), see incidents/api/throttling.py.
+        if has_dashboard_pass(request):
+            self.scope = "dashboard"
+            self.rate = self.get_rate()
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
 
 
 class UserThrottle(_RatesFromSettings, UserRateThrottle):
@@ -123,6 +137,15 @@ class FormatNegotiation(DefaultContentNegotiation):
     """An unknown `?format=` is a bad parameter (400 with the choices), not DRF's bare 404."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        # An explicit `?format=` wins over the Accept header: GDAL sends `Accept: text/plain, application/json` with
+        # every request, and `?format=geojson` must still be GeoJSON (DRF would answer 406).
+        if len(renderers) == 1:
+            # An export's own path (incidents.geojson, incidents.csv): one format, whatever the client accepts.
+            return renderers[0], renderers[0].media_type
+        fmt = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        for renderer in renderers if fmt else ():
+            if renderer.format == fmt:
+                return renderer, renderer.media_type
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except Http404:
@@ -137,24 +160,43 @@ class ApiView(APIView):
     permission_classes = [ApiPermission]
     throttle_classes = [AnonThrottle, UserThrottle]
     write_permission: str | None = None
+    # The query parameters a GET takes (besides `format` and the caller's own `_...`); any other is a 400.
+    query_params: frozenset[str] = frozenset()
+    # Those of them that may be empty (free text, lists); any other empty one is a 400.
+    blank_params: frozenset[str] = frozenset({"q"})
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            reject_unknown_params(request.query_params, self.query_params)
+            reject_blank_params(request.query_params, self.blank_params)
 
 
+# Errors are JSON whatever format was asked for (see exception_handler).
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad parameter: one list of messages per parameter"),
-    401: OpenApiResponse(s.ErrorSerializer, description="A token is needed"),
-    403: OpenApiResponse(s.ErrorSerializer, description="Not allowed"),
-    429: OpenApiResponse(s.ErrorSerializer, description="Throttled: retry after the Retry-After header"),
+    (400, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="A bad parameter: one list of messages per parameter"
+    ),
+    (401, "application/json"): OpenApiResponse(s.ErrorSerializer, description="A token is needed"),
+    (403, "application/json"): OpenApiResponse(s.ErrorSerializer, description="Not allowed"),
+    (429, "application/json"): OpenApiResponse(
+        s.ErrorSerializer, description="Throttled: retry after the Retry-After header"
+    ),
 }
 PAGE_PARAMS = [
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}, description="1-1,000, def. 100"),
-    OpenApiParameter("cursor", str, description="Opaque: follow the `next` link rather than building it"),
+    OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1, "maximum": 1000}, description="An alias of `page_size`"
+    ),
 ]
+# `cursor` is taken but not described: it is opaque, and only the `next` links the API writes carry valid ones.
 FORMAT_PARAM = OpenApiParameter(
     "format",
     str,
     enum=["json", "geojson", "csv"],
-    description="json (default), geojson (also `Accept: application/geo+json`) or csv in ACLED's columns "
-    "(also `Accept: text/csv`; streams every match, no paging)",
+    description="json (default); geojson (also `Accept: application/geo+json`): every match as one streamed "
+    "FeatureCollection, or a page with `next` when `page_size`/`limit`/`cursor` is given; csv in ACLED's columns "
+    "(also `Accept: text/csv`; streams every match, no paging). Wins over the Accept header.",
 )
 
 
@@ -206,6 +248,8 @@ def _feature(row: dict, base_url: str) -> dict:
 
 class IncidentListView(ApiView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]
+    blank_params = BLANK_FILTERS
+    query_params = FILTER_PARAMS | PAGING_PARAMS
 
     @extend_schema(
         operation_id="incidents_list",
@@ -226,6 +270,9 @@ class IncidentListView(ApiView):
         ordering = fs.sort
         if request.accepted_renderer.format == "csv":
             return _acled_csv(queryset, ordering)
+        # GeoJSON with a page size or cursor is a page of the list (the dashboard's reads); without, every match.
+        if request.accepted_renderer.format == "geojson" and not PAGING_PARAMS & set(request.query_params):
+            return _geojson_export(queryset, ordering, request.build_absolute_uri(reverse("api:incident-list")))
         page_size = page_size_from(request)
         name = ordering.lstrip("-")
         paginator = KeysetPaginator(
@@ -256,13 +303,56 @@ class IncidentListView(ApiView):
         )
 
 
-def _acled_csv(queryset, ordering: str) -> StreamingHttpResponse:
+class IncidentGeoJSONView(IncidentListView):
+    """`?format=geojson` of the list under its own path, so that the schema gives it one media type (generated
+    clients read only the first type of a response) and GIS tools see a file name."""
+
+    renderer_classes = [GeoJSONRenderer]
+    query_params = IncidentListView.query_params - {"format"}
+
+    @extend_schema(
+        operation_id="incidents_geojson",
+        summary="Incidents as GeoJSON: every match, streamed, or a page with page_size/limit/cursor",
+        parameters=[*openapi_parameters(), *PAGE_PARAMS],
+        responses={(200, "application/geo+json"): s.IncidentFeatureCollectionSerializer, **ERRORS},
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class IncidentCSVView(IncidentListView):
+    """`?format=csv` of the list under its own path (see IncidentGeoJSONView)."""
+
+    renderer_classes = [CSVRenderer]
+    query_params = FILTER_PARAMS
+
+    @extend_schema(
+        operation_id="incidents_csv",
+        summary="Incidents in ACLED's 31 CSV columns: every match, streamed",
+        parameters=openapi_parameters(),
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+def _export_order(ordering: str) -> list[str]:
     direction = "DESC" if ordering.startswith("-") else "ASC"
     key = {"date": "i.date", "fatalities": "coalesce(i.fatalities, -1)", "updated_at": "i.updated_at"}
-    order_by = [f"{key[ordering.lstrip('-')]} {direction}", f"i.id {direction}"]
+    return [f"{key[ordering.lstrip('-')]} {direction}", f"i.id {direction}"]
+
+
+def _geojson_export(queryset, ordering: str, base_url: str) -> StreamingHttpResponse:
+    chunks = selectors.incident_export_geojson(queryset=queryset, order_by=_export_order(ordering), base_url=base_url)
+    response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type="application/geo+json")
+    response["Content-Disposition"] = 'inline; filename="incidents.geojson"'
+    return response
+
+
+def _acled_csv(queryset, ordering: str) -> StreamingHttpResponse:
     # Lines written by PostgreSQL from the incident's own columns, over a server-side cursor: memory stays flat
     # however many incidents match, and Python only joins strings (no csv module per row).
-    chunks = selectors.incident_export_csv(queryset=queryset, order_by=order_by)
+    chunks = selectors.incident_export_csv(queryset=queryset, order_by=_export_order(ordering))
 
     def stream():
         buffer = io.StringIO()
@@ -300,6 +390,7 @@ def incident_detail_data(incident: Incident, request) -> dict:
     source_links = list(incident.source_links.all())
     return {
         "id": incident.pk,
+        "event_id_cnty": incident.public_id,
         "url": f"{base}{incident.pk}/",
         "event_type": incident.event_type,
         "sub_event_type": incident.sub_event_type,
@@ -396,6 +487,9 @@ class _ClusterForm(forms.Form):
 
 
 class IncidentClusterView(ApiView):
+    blank_params = BLANK_FILTERS
+    query_params = STAT_FILTER_NAMES | {"zoom"}
+
     @extend_schema(
         operation_id="incidents_clusters",
         summary="Incidents aggregated on a grid for the map at low zoom (GeoJSON)",
@@ -439,6 +533,8 @@ class _SinceForm(forms.Form):
 
 
 class IncidentDeletedView(ApiView):
+    query_params = PAGING_PARAMS | {"since"}
+
     @extend_schema(
         operation_id="incidents_deleted",
         summary="Incidents that left the public set (rejected or merged away) since a time, for mirrors",
@@ -459,14 +555,16 @@ class IncidentDeletedView(ApiView):
             page_size=page_size_from(request),
         )
         rows = selectors.incident_removals(since=since).values(
-            "id", "incident_id", "reason", "merged_into_id", "removed_at"
+            "id", "incident_id", "public_id", "reason", "merged_into_id", "merged_into_public_id", "removed_at"
         )
         page = paginator.paginate(rows, pk_sql=f'"{table}"."id"')
         results = [
             {
                 "id": r["incident_id"],
+                "event_id_cnty": r["public_id"],
                 "reason": r["reason"],
                 "merged_into": r["merged_into_id"],
+                "merged_into_event_id_cnty": r["merged_into_public_id"],
                 "removed_at": r["removed_at"],
             }
             for r in page.rows
@@ -489,6 +587,9 @@ STAT_FILTER_PARAMS = [p for p in openapi_parameters() if p.name != "ordering"]
 
 
 class TimelineView(ApiView):
+    blank_params = BLANK_FILTERS
+    query_params = STAT_FILTER_NAMES | {"interval"}
+
     @extend_schema(
         operation_id="stats_timeline",
         summary="Incidents and fatalities per day, week (from Monday) or month, by event type",
@@ -517,6 +618,9 @@ class TimelineView(ApiView):
 
 
 class SummaryView(ApiView):
+    blank_params = BLANK_FILTERS
+    query_params = STAT_FILTER_NAMES
+
     @extend_schema(
         operation_id="stats_summary",
         summary="Totals for the filter: overall, by event type, by country and for the 25 most active actors",
@@ -561,16 +665,24 @@ def _place_row(place: Place) -> dict:
 
 
 class PlaceListView(ApiView):
+    query_params = PAGING_PARAMS | {"q", "near", "km", "country"}
+
     @extend_schema(
         operation_id="places_list",
         summary="Gazetteer places: search by any spelling, or the nearest to a point",
         parameters=[
             OpenApiParameter("q", str, description="Any spelling: `Arbil`, `Hawler` and `Erbil` find the same city"),
-            OpenApiParameter("near", str, description="lon,lat, e.g. `44.01,36.19`: the nearest places first"),
+            OpenApiParameter(
+                "near",
+                {"type": "string", "pattern": LONLAT_PATTERN},
+                description="lon,lat, e.g. `44.01,36.19`: the nearest places first",
+            ),
             OpenApiParameter(
                 "km", {"type": "number", "minimum": 0, "maximum": 1000}, description="Radius with `near`, def. 25"
             ),
-            OpenApiParameter("country", str, description="ISO code, e.g. `IQ`"),
+            OpenApiParameter(
+                "country", {"type": "string", "minLength": 2, "maxLength": 2}, description="ISO code, e.g. `IQ`"
+            ),
             *PAGE_PARAMS,
         ],
         responses={200: s.PlacePageSerializer, **ERRORS},
@@ -640,6 +752,8 @@ ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent_id")
 
 
 class ActorListView(ApiView):
+    query_params = PAGING_PARAMS | {"q"}
+
     @extend_schema(
         operation_id="actors_list",
         summary="Actors, searchable by any alias (`Daesh`, `PMU`, `League of the Righteous`)",
@@ -688,6 +802,8 @@ SOURCE_FIELDS = (
 
 
 class SourceListView(ApiView):
+    query_params = PAGING_PARAMS
+
     @extend_schema(
         operation_id="sources_list",
         summary="The feeds and sites that are polled",
@@ -735,6 +851,8 @@ class _ArticleListForm(forms.Form):
 
 
 class ArticleListView(ApiView):
+    query_params = PAGING_PARAMS | {"status"}
+
     write_permission = "incidents.add_article"
     throttle_classes = [AnonThrottle, UserThrottle, ArticleSubmitThrottle]
 

@@ -3,7 +3,7 @@
 from .catalog import actor_get, actor_list, article_get, article_incidents, article_list, source_list
 from .cells import POINT_CELLS_MAX, POINT_CELLS_PER_DEGREE, in_point_cells, point_cells
 from .clusters import CLUSTER_CELL_PX, CLUSTER_LIMIT, cluster_cell_size, incident_clusters
-from .export import ACLED_COLUMNS, ACLED_LABELS, incident_export_csv
+from .export import ACLED_COLUMNS, ACLED_LABELS, incident_export_csv, incident_export_geojson
 from .incidents import (
     API_ROW_FIELDS,
     INCIDENT_ROW_FIELDS,
@@ -45,6 +45,7 @@ __all__ = [
     "incident_clusters",
     "incident_day_page",
     "incident_export_csv",
+    "incident_export_geojson",
     "incident_get",
     "incident_history",
     "incident_list",

@@ -122,7 +122,9 @@ def _iso(column: str) -> SQLText:
 
 # The API's list fields in their order: (name in the response, name in the row `incident_api_rows` gives).
 API_ROW_FIELDS = (
-    *((name, name) for name in INCIDENT_ROW_FIELDS if name not in ("created_at", "updated_at")),
+    ("id", "id"),
+    ("event_id_cnty", "public_id"),
+    *((name, name) for name in INCIDENT_ROW_FIELDS if name not in ("id", "created_at", "updated_at")),
     ("created_at", "created_iso"),
     ("updated_at", "updated_iso"),
     ("source_count", "n_sources"),

@@ -90,8 +90,7 @@ function updateExports() {
   csv.set("format", "csv");
   const geojson = new URLSearchParams(params);
   geojson.set("format", "geojson");
-  // The GeoJSON list is paged; its largest page holds 1,000 incidents (the CSV export streams every match).
-  geojson.set("page_size", "1000");
+  // Without a page size the GeoJSON export streams every match, as the CSV does.
   document.getElementById("export-csv").href = `${config.api.export_csv || config.api.incidents}?${csv}`;
   document.getElementById("export-geojson").href = `${config.api.export_geojson || config.api.incidents}?${geojson}`;
 }
