@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .countries import country_name
 from .models import Actor, Incident, IncidentActor, IncidentSource, Place
+from .selectors import place_ids_for_spelling
 from .services import (
     actor_save,
     incident_merge,
@@ -239,8 +240,8 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
             return queryset.filter(pk=int(term.lstrip("#"))), False
         # Both branches use an index (GIN on the vector, B-tree on place_id), so Postgres ORs two bitmaps instead of
         # scanning millions of summaries; the vector holds the summary and every source's evidence.
-        named = Place.objects.filter(search_names__contains=[normalize_name(term)])
-        places = list(named.values_list("pk", flat=True)[: PLACE_SEARCH_LIMIT + 1])
+        # Any spelling of the place ("Hawler" finds Erbil's incidents), with or without an Arabic article.
+        places = place_ids_for_spelling(term, limit=PLACE_SEARCH_LIMIT + 1)
         condition = Q(search_vector=SearchQuery(term, config="english", search_type="websearch"))
         if 0 < len(places) <= PLACE_SEARCH_LIMIT:
             condition |= Q(place_id__in=places)

@@ -62,6 +62,9 @@ class IncidentFilterForm(forms.Form):
     sub_event_type = CommaMultipleChoiceField(required=False, choices=SubEventType.choices)
     actor = forms.CharField(required=False, max_length=200)
     place = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    near = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    within_km = forms.FloatField(required=False, min_value=0.1, max_value=500)
+    inside = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     admin1 = forms.CharField(required=False, max_length=120)
     country = CommaMultipleChoiceField(
         required=False, choices=[(code, country_name(code)) for code in covered_countries()]
@@ -72,6 +75,13 @@ class IncidentFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("inside"):
+            area = selectors.place_get(pk=data["inside"])
+            if area is None or not selectors.place_is_area(area):
+                self.add_error("inside", "That place is not a province or district.")
+        for key in ("place", "near"):
+            if data.get(key) and selectors.place_get(pk=data[key]) is None:
+                self.add_error(key, "No such place.")
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("The start date is after the end date.")
         return data
@@ -111,7 +121,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters, errors = parse_filters(request)
     for error in errors:
         messages.warning(request, f"Ignored a filter: {error}")
-    place = selectors.place_get(pk=filters["place"]) if filters.get("place") else None
+    place_mode = next((key for key in ("place", "near", "inside") if filters.get(key)), "")
+    place = selectors.place_get(pk=filters[place_mode]) if place_mode else None
     initial = {
         **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
         "date_from": filters["date_from"].isoformat() if filters.get("date_from") else "",
@@ -120,7 +131,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sub_event_type": filters.get("sub_event_type", []),
         "status": "verified" if filters.get("status") == ["verified"] else "",
         "place": place.pk if place else "",
-        "place_name": f"{place.name} ({', '.join(p for p in (place.admin1, place.country) if p)})" if place else "",
+        "place_name": selectors.place_label(place) if place else "",
+        "place_mode": {"place": "at", "near": "near", "inside": "inside"}.get(place_mode, ""),
+        "place_is_area": bool(place and selectors.place_is_area(place)),
+        "within_km": f"{filters['within_km']:g}" if filters.get("within_km") else "25",
     }
     config = page_config(
         max_incident_id=selectors.incident_max_id(),

@@ -98,7 +98,8 @@ def test_the_dashboard_fills_its_form_from_a_shared_link(client):
     assert 'id="f-date-from" name="date_from" type="date" value="2016-03-01"' in html
     assert 'value="battles"\n                     checked' in html
     assert 'value="protests"\n                     checked' in html
-    assert 'value="Kirkuk (Kirkuk, IQ)"' in html
+    assert 'value="Kirkuk — village, Kirkuk province, Iraq"' in html
+    assert 'id="f-mode-at" name="place_mode" value="at" checked' in html
     config = response.context["atlas_config"]
     assert config["api"]["clusters"] == "/api/v1/incidents/clusters/"
     assert config["max_incident_id"] == 0

@@ -207,6 +207,11 @@ class PlaceSerializer(serializers.Serializer):
     population = serializers.IntegerField(allow_null=True)
     longitude = serializers.FloatField()
     latitude = serializers.FloatField()
+    kind_label = serializers.CharField(
+        help_text="What it is, in words: city, town, village, province, district, base..."
+    )
+    label = serializers.CharField(help_text="Name, kind, province and country: `Kirkuk — city, Kirkuk province, Iraq`")
+    is_area = serializers.BooleanField(help_text="A province or district: incidents can be filtered `inside` it")
     distance_km = serializers.FloatField(required=False, help_text="Only with `near`")
 
 

@@ -547,6 +547,9 @@ def _place_row(place: Place) -> dict:
         "population": place.population,
         "longitude": place.point.x,
         "latitude": place.point.y,
+        "kind_label": selectors.place_kind(place),
+        "label": selectors.place_label(place),
+        "is_area": selectors.place_is_area(place),
     }
     distance = getattr(place, "distance", None)
     if distance is not None:
@@ -577,7 +580,7 @@ class PlaceListView(ApiView):
             qs = qs.filter(country=params["country"].upper())
         if params.get("q") and not params.get("near"):
             # Ranked by population and match (the gazetteer's own search), so a single page, no cursor.
-            found = selectors.place_search(q=params["q"], limit=page_size)
+            found = selectors.place_suggestions(q=params["q"], limit=page_size)
             country = (params.get("country") or "").upper()
             return Response(
                 {"next": None, "results": [_place_row(p) for p in found if not country or p.country == country]}

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Coalesce
 
-from ..models import Actor, Incident, IncidentActor, IncidentRemoval
+from ..models import Actor, Incident, IncidentActor, IncidentRemoval, Place
 from ..text import normalize_name
 from .expressions import SQLText, X, Y
 from .visibility import PUBLIC_STATUSES, as_list, visible_incidents, visible_statuses
@@ -27,13 +29,55 @@ def _actor_match(value: str | int) -> Q:
     return Q(search_names__contains=[name]) | Q(parent__search_names__contains=[name])
 
 
+DEFAULT_WITHIN_KM = 25.0
+MAX_WITHIN_KM = 500.0
+KM_PER_DEGREE_LAT = 111.32
+
+
+def _place_point(value) -> Point | None:
+    """`near` as a place id or a (lon, lat) pair."""
+    if isinstance(value, list | tuple):
+        return Point(float(value[0]), float(value[1]), srid=4326)
+    place = Place.objects.filter(pk=int(value)).only("point").first()
+    return place.point if place else None
+
+
+def _within_km(qs: QuerySet[Incident], near, km: float) -> QuerySet[Incident]:
+    point = _place_point(near)
+    if point is None:
+        return qs.none()
+    # A box of the radius first (the GiST answers it), then the exact distance on the sphere for the few inside.
+    dlat = km / KM_PER_DEGREE_LAT
+    dlon = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(point.y)), 0.01))
+    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    return qs.filter(point__bboverlaps=box, point__distance_lte=(point, D(km=km)))
+
+
+def _inside(qs: QuerySet[Incident], place_id) -> QuerySet[Incident]:
+    """Incidents inside a province (by the province every incident records, so placeless ones count) or a district
+    (by the district of the incident's place: the gazetteer has no district outlines)."""
+    area = Place.objects.filter(pk=int(place_id)).first()
+    if area is None:
+        return qs.none()
+    code = (area.feature_code or "").upper()
+    if code == "ADM1":
+        return qs.filter(country=area.country, admin1=area.admin1)
+    if code == "ADM2":
+        return qs.filter(
+            Q(place_id=area.pk)
+            | Q(place__country=area.country, place__admin1=area.admin1, place__admin2=area.admin2 or area.name)
+        )
+    return qs.filter(place_id=area.pk)
+
+
 def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
     """Incidents matching the filters, newest first; `rejected` ones only for editors who ask for them.
 
     Filters take cleaned values (incidents.api.filters.IncidentFilterSet makes them from query strings):
     bbox (min_lon, min_lat, max_lon, max_lat), date_from / date_to (date), event_type / sub_event_type / status /
-    country (lists), actor (id or any alias), place (id), admin1 (str), min_fatalities (int), q (web-search syntax),
-    updated_since (aware datetime). Empty values are ignored.
+    country (lists), actor (id or any alias), place (id: at that place), near (place id or (lon, lat)) with within_km
+    (float, default 25), inside (id of a province or district), admin1 (str), min_fatalities (int), q (web-search
+    syntax), updated_since (aware datetime). Empty values are ignored.
     """
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
     qs = Incident.objects.all()
@@ -56,6 +100,10 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
         qs = qs.filter(admin1=filters["admin1"])
     if "place" in filters:
         qs = qs.filter(place_id=int(filters["place"]))
+    if "near" in filters:
+        qs = _within_km(qs, filters["near"], float(filters.get("within_km") or DEFAULT_WITHIN_KM))
+    if "inside" in filters:
+        qs = _inside(qs, filters["inside"])
     if "min_fatalities" in filters:
         qs = qs.filter(fatalities__gte=int(filters["min_fatalities"]))
     if "updated_since" in filters:

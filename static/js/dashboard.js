@@ -59,7 +59,24 @@ function formToFilters() {
     filters[key] = MULTI_KEYS.has(key) ? data.getAll(key).filter(Boolean) : String(data.get(key) || "").trim();
   }
   filters.country = state.filters.country || "";
+  // One chosen place, used as the mode says: at it, within N km of it, or inside it (provinces and districts).
+  const placeId = document.getElementById("f-place").value;
+  const mode = data.get("place_mode") || "near";
+  filters.place = placeId && mode === "at" ? placeId : "";
+  filters.near = placeId && mode === "near" ? placeId : "";
+  filters.inside = placeId && mode === "inside" ? placeId : "";
+  filters.within_km = filters.near && filters.within_km !== "25" ? filters.within_km : "";
   return filters;
+}
+
+function showPlaceMode(placeId, { area = false, mode = null } = {}) {
+  const fieldset = document.getElementById("place-mode");
+  fieldset.hidden = !placeId;
+  document.getElementById("f-place").value = placeId || "";
+  document.getElementById("f-place").dataset.area = area ? "1" : "";
+  document.getElementById("f-mode-inside-row").hidden = !area;
+  const chosen = mode || (area ? "inside" : "near");
+  for (const radio of form.elements.place_mode) radio.checked = radio.value === chosen;
 }
 
 function filtersToForm(filters) {
@@ -72,7 +89,11 @@ function filtersToForm(filters) {
       element.value = filters[element.name] || "";
     }
   }
-  if (!filters.place) document.getElementById("f-place-name").value = "";
+  const placeId = filters.place || filters.near || filters.inside;
+  const mode = filters.place ? "at" : filters.inside ? "inside" : "near";
+  if (!placeId) document.getElementById("f-place-name").value = "";
+  showPlaceMode(placeId, { area: document.getElementById("f-place").dataset.area === "1", mode });
+  document.getElementById("f-within-km").value = filters.within_km || "25";
 }
 
 // ---- URL -----------------------------------------------------------------------------------------------------
@@ -258,7 +279,7 @@ form.addEventListener("change", (event) => {
   onFiltersChanged();
 });
 const typed = debounce(onFiltersChanged, 400);
-for (const id of ["f-q", "f-actor", "f-min-fatalities"]) document.getElementById(id).addEventListener("input", typed);
+for (const id of ["f-q", "f-actor", "f-min-fatalities", "f-within-km"]) document.getElementById(id).addEventListener("input", typed);
 document.getElementById("f-reset").addEventListener("click", (event) => {
   event.preventDefault();
   state = { ...stateFromURL(""), lat: state.lat, lng: state.lng, z: state.z };
@@ -289,8 +310,13 @@ const suggestPlaces = debounce(async (value) => {
     placeChoices = new Map();
     const options = results.map((p) => {
       const props = p.properties || p;
-      const label = `${props.name} (${[props.admin1, props.country].filter(Boolean).join(", ")})`;
-      placeChoices.set(label, { id: String(p.id ?? props.id), lat: props.latitude, lng: props.longitude });
+      const label = props.label || `${props.name} (${[props.admin1, props.country].filter(Boolean).join(", ")})`;
+      placeChoices.set(label, {
+        id: String(p.id ?? props.id),
+        lat: props.latitude,
+        lng: props.longitude,
+        area: Boolean(props.is_area),
+      });
       return el("option", { value: label });
     });
     document.getElementById("place-options").replaceChildren(...options);
@@ -303,13 +329,13 @@ placeName.addEventListener("input", (e) => {
   const value = e.target.value.trim();
   if (placeChoices.has(value)) {
     const choice = placeChoices.get(value);
-    document.getElementById("f-place").value = choice.id;
+    showPlaceMode(choice.id, { area: choice.area });
     onFiltersChanged();
     if (atlasMap && Number.isFinite(choice.lat) && Number.isFinite(choice.lng)) {
-      atlasMap.map.setView([choice.lat, choice.lng], Math.max(atlasMap.map.getZoom(), 9));
+      atlasMap.map.setView([choice.lat, choice.lng], choice.area ? 8 : Math.max(atlasMap.map.getZoom(), 9));
     }
   } else if (!value && document.getElementById("f-place").value) {
-    document.getElementById("f-place").value = "";
+    showPlaceMode("");
     onFiltersChanged();
   } else suggestPlaces(value);
 });
