@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .countries import country_name, covered_countries
+from .datefmt import incident_date_label
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
 
@@ -244,7 +245,14 @@ def timeline_page(request: HttpRequest) -> HttpResponse:
         except ValueError:
             errors.append(f"until: {request.GET['until']!r} is not a date (YYYY-MM-DD).")
     rows, next_until = selectors.incident_day_page(filters=filters, user=request.user, until=until, limit=TIMELINE_PAGE)
-    days = [(day, list(items)) for day, items in groupby(_decorate(rows), key=lambda r: r["date"])]
+    # Within a date, the exactly dated first, so that "2015" (a year-precision incident stored as 1 January) is its own
+    # heading after "1 January 2015" rather than a day it overstates.
+    rows = sorted(rows, key=lambda r: (-r["date"].toordinal(), Incident.DatePrecision.rank(r["date_precision"])))
+    days = [
+        ({"date": items[0]["date"], "label": label}, items)
+        for label, group in groupby(_decorate(rows), key=lambda r: incident_date_label(r["date"], r["date_precision"]))
+        for items in [list(group)]
+    ]
     query = request.GET.copy()
     query.pop("until", None)
     next_query = None

@@ -117,7 +117,10 @@ def test_the_timeline_groups_whole_days_and_pages_back_in_time(client):
 
     response = client.get("/timeline/", {"until": "2016-03-19"})
     days = response.context["days"]
-    assert [(day.day, len(items)) for day, items in days] == [(19, 3), (18, 1)]
+    assert [(day["date"].day, day["label"], len(items)) for day, items in days] == [
+        (19, "19 March 2016", 3),
+        (18, "18 March 2016", 1),
+    ]
     assert response.context["next_query"] is None
 
 

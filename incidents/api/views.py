@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from incidents import selectors, services
+from incidents.datefmt import incident_date_label
 from incidents.http_cache import cached_on_data_version
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place
 from incidents.text import normalize_name
@@ -301,6 +302,7 @@ def incident_detail_data(incident: Incident, request) -> dict:
         "sub_event_type": incident.sub_event_type,
         "date": incident.date,
         "date_precision": incident.date_precision,
+        "date_label": incident_date_label(incident.date, incident.date_precision),
         "place_id": incident.place_id,
         "place": _place_brief(incident.place),
         "location_name": incident.location_name,

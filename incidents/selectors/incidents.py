@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Coalesce
 
+from ..datefmt import date_label_sql
 from ..models import Actor, Incident, IncidentActor, IncidentRemoval, Place
 from ..text import normalize_name
 from .expressions import SQLText, X, Y
@@ -167,6 +168,7 @@ def _iso(column: str) -> SQLText:
 # The API's list fields in their order: (name in the response, name in the row `incident_api_rows` gives).
 API_ROW_FIELDS = (
     *((name, name) for name in INCIDENT_ROW_FIELDS if name not in ("created_at", "updated_at")),
+    ("date_label", "date_label"),
     ("created_at", "created_iso"),
     ("updated_at", "updated_iso"),
     ("source_count", "n_sources"),
@@ -182,6 +184,7 @@ def incident_api_rows(*, queryset: QuerySet[Incident], keys: tuple[str, ...] = (
         actors_json_text=SQLText(_ACTORS_WITH_ROLE_NAMES, TextField()),
         created_iso=_iso("created_at"),
         updated_iso=_iso("updated_at"),
+        date_label=SQLText(date_label_sql(), TextField()),
     ).values(*dict.fromkeys([row for _, row in API_ROW_FIELDS] + ["lon", "lat", "actors_json_text", *keys]))
 
 

@@ -169,9 +169,9 @@ function listItem(feature) {
     { class: "incident", dataset: { id: String(id) } },
     el(
       "button",
-      { type: "button", class: "incident-open", "aria-label": `Show on map: ${typeLabel(p.sub_event_type || p.event_type)} in ${place} on ${p.date}` },
+      { type: "button", class: "incident-open", "aria-label": `Show on map: ${typeLabel(p.sub_event_type || p.event_type)} in ${place}, ${p.date_label || p.date}` },
       el("span", { class: "swatch", style: `--c:${colorOf(p.event_type)}` }),
-      el("time", { datetime: p.date }, p.date),
+      el("time", { datetime: p.date }, p.date_label || p.date),
       " ",
       el("strong", {}, typeLabel(p.sub_event_type || p.event_type)),
       el("span", { class: "incident-place" }, ` · ${place} · ${deaths}`),

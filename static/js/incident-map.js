@@ -247,7 +247,7 @@ export class IncidentMap {
         el("span", { class: "swatch", style: `--c:${this.colors[d.event_type] || "#555"}` }),
         this.subLabels[d.sub_event_type] || this.labels[d.event_type] || d.event_type,
       ),
-      el("p", { class: "popup-meta" }, el("time", { datetime: d.date }, d.date), " · ", where),
+      el("p", { class: "popup-meta" }, el("time", { datetime: d.date }, d.date_label || d.date), " · ", where),
       el("p", { class: "popup-casualties" }, casualties.join(", ")),
       actors.length ? el("p", { class: "popup-actors" }, "Actors: ", actors.join("; ")) : null,
       d.summary ? el("p", { class: "popup-summary" }, d.summary) : null,
