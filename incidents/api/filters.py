@@ -266,6 +266,11 @@ class IncidentFilterSet(django_filters.FilterSet):
         help_text="Only incidents created or changed at or after this ISO 8601 time (incremental sync; pair with "
         "`ordering=updated_at` and `/api/v1/incidents/deleted/`).",
     )
+    placeless = django_filters.ChoiceFilter(
+        choices=[("include", "include"), ("only", "only")],
+        help_text="Incidents with no map point (known only to their province or country): `include` lets them "
+        "through a `bbox` (a list that reconciles with the timeline), `only` returns just them.",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[(o, o) for o in ORDERINGS],
         empty_label=None,

@@ -30,6 +30,9 @@ def _actor_match(value: str | int) -> Q:
     return Q(search_names__contains=[name]) | Q(parent__search_names__contains=[name])
 
 
+# `placeless`: with a bbox, also the incidents that have no map point ("include"), or only those ("only").
+PLACELESS_INCLUDE = "include"
+PLACELESS_ONLY = "only"
 DEFAULT_WITHIN_KM = 25.0
 MAX_WITHIN_KM = 500.0
 KM_PER_DEGREE_LAT = 111.32
@@ -78,17 +81,23 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
     bbox (min_lon, min_lat, max_lon, max_lat), date_from / date_to (date), event_type / sub_event_type / status /
     country (lists), actor (id or any alias), place (id: at that place), near (place id or (lon, lat)) with within_km
     (float, default 25), inside (id of a province or district), admin1 (str), min_fatalities (int), q (web-search
-    syntax), updated_since (aware datetime). Empty values are ignored.
+    syntax), updated_since (aware datetime), placeless ("include": the bbox also lets through incidents with no map
+    point; "only": just those). Empty values are ignored.
     """
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
     qs = Incident.objects.all()
 
     qs = qs.filter(status__in=visible_statuses(user=user, requested=filters.get("status")))
 
-    if "bbox" in filters:
+    placeless = filters.get("placeless")
+    if placeless == PLACELESS_ONLY:
+        qs = qs.filter(point__isnull=True)
+    elif "bbox" in filters:
         # For points, overlapping the box's bounding box is intersecting the box (edges included), and `&&` needs
         # no GEOS call per row on the index entries a page walks past.
-        qs = qs.filter(point__bboverlaps=Polygon.from_bbox(tuple(filters["bbox"])))
+        in_box = Q(point__bboverlaps=Polygon.from_bbox(tuple(filters["bbox"])))
+        # Incidents with no map point are in no view; a list that includes them reconciles with the timeline.
+        qs = qs.filter(in_box | Q(point__isnull=True) if placeless == PLACELESS_INCLUDE else in_box)
     if "date_from" in filters:
         qs = qs.filter(date__gte=filters["date_from"])
     if "date_to" in filters:

@@ -106,7 +106,8 @@ function pushState({ replace = false } = {}) {
 }
 
 function updateExports() {
-  const params = apiParams(state, { bbox: atlasMap ? bboxOf(atlasMap.map) : null });
+  // Incidents with no map point go with the view's, so the files hold what the list and the timeline count.
+  const params = apiParams(state, { bbox: atlasMap ? bboxOf(atlasMap.map) : null, extra: { placeless: "include" } });
   const csv = new URLSearchParams(params);
   csv.set("format", "csv");
   const geojson = new URLSearchParams(params);
@@ -119,12 +120,29 @@ function updateExports() {
 
 // ---- loading -------------------------------------------------------------------------------------------------
 
+const plural = (n, word) => `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
+
 async function refreshMap() {
   if (!atlasMap) return;
   try {
-    const { count, fatalities, mode } = await atlasMap.load(state);
-    countsEl.textContent = `${formatNumber(count)} incident${count === 1 ? "" : "s"} in view · ${formatNumber(fatalities)} killed`;
+    // What the map cannot draw: incidents of the filter known only to their province or country.
+    const placelessParams = apiParams(state, { extra: { placeless: "only" } });
+    const [{ count, fatalities, mode }, placeless] = await Promise.all([
+      atlasMap.load(state),
+      getJSON(`${config.api.summary}?${placelessParams}`).catch(() => ({ count: 0, fatalities: 0 })),
+    ]);
+    let text = `${plural(count, "incident")} in view · ${formatNumber(fatalities)} killed`;
+    if (placeless.count) {
+      text += ` · and ${plural(placeless.count, "incident")} with no map point (${formatNumber(placeless.fatalities)} killed), listed below`;
+    }
+    countsEl.textContent = text;
     countsEl.dataset.count = String(count);
+    countsEl.dataset.placeless = String(placeless.count);
+    const unplotted = document.getElementById("map-unplotted");
+    unplotted.hidden = !placeless.count;
+    unplotted.textContent = placeless.count
+      ? `${plural(placeless.count, "incident")} in this filter ${placeless.count === 1 ? "has" : "have"} no map point (known only to a province or country): see the list.`
+      : "";
     if (!statusEl.textContent.startsWith("Map tiles")) {
       statusEl.textContent = mode === "clusters" && count ? "Zoom in to see individual incidents." : "";
     }
@@ -141,7 +159,7 @@ async function refreshList({ append = false } = {}) {
     ? listNext
     : `${config.api.incidents}?${apiParams(state, {
         bbox: atlasMap ? bboxOf(atlasMap.map) : null,
-        extra: { format: "geojson", page_size: LIST_PAGE, ordering: "-date" },
+        extra: { format: "geojson", page_size: LIST_PAGE, ordering: "-date", placeless: "include" },
       })}`;
   if (!url) return;
   try {
@@ -162,7 +180,9 @@ async function refreshList({ append = false } = {}) {
 function listItem(feature) {
   const p = feature.properties || {};
   const id = feature.id ?? p.id;
-  const place = p.location_name || p.place_name || (p.place && p.place.name) || "Unknown place";
+  const coords = feature.geometry && feature.geometry.coordinates;
+  const region = [p.admin1 && `${p.admin1} province`, config.countries[p.country] || p.country].filter(Boolean);
+  const place = p.location_name || p.place_name || (p.place && p.place.name) || region.join(", ") || "Unknown place";
   const deaths = p.fatalities === null || p.fatalities === undefined ? "fatalities unknown" : `${p.fatalities} killed`;
   const item = el(
     "li",
@@ -176,11 +196,11 @@ function listItem(feature) {
       el("strong", {}, typeLabel(p.sub_event_type || p.event_type)),
       el("span", { class: "incident-place" }, ` · ${place} · ${deaths}`),
       p.status === "verified" ? el("span", { class: "badge" }, "verified") : null,
+      coords ? null : el("span", { class: "badge badge-nopoint" }, "no map point"),
     ),
     p.summary ? el("p", { class: "incident-summary" }, p.summary) : null,
     el("a", { href: incidentPage(id), class: "incident-link" }, "Details"),
   );
-  const coords = feature.geometry && feature.geometry.coordinates;
   const latlng = coords ? [coords[1], coords[0]] : null;
   item.addEventListener("mouseenter", () => atlasMap?.highlight(id, latlng));
   item.addEventListener("mouseleave", () => atlasMap?.highlight(null));
