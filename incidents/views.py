@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .api.filters import BBoxField
 from .countries import country_name, covered_countries
 from .datefmt import incident_date_label
 from .models import Incident
@@ -88,17 +89,40 @@ class IncidentFilterForm(forms.Form):
         return data
 
 
-def parse_filters(request: HttpRequest) -> tuple[dict, list[str]]:
-    """Cleaned filters for the selectors and the messages for what was dropped (never a 500 on a bad link)."""
-    form = IncidentFilterForm(request.GET)
-    form.is_valid()
-    errors = [f"{name.replace('_', ' ')}: {' '.join(errs)}" for name, errs in form.errors.items() if name != "__all__"]
-    errors += list(form.non_field_errors())
-    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
-    if form.non_field_errors():
-        filters.pop("date_from", None)
-        filters.pop("date_to", None)
-    return filters, errors
+# The page's own state beside the filters: the timeline selection and the map view.
+class PageStateForm(forms.Form):
+    sel_from = forms.DateField(required=False)
+    sel_to = forms.DateField(required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180)
+    z = forms.IntegerField(required=False, min_value=0, max_value=19)
+    bbox = BBoxField(required=False)
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:40]}…"
+
+
+def parse_filters(request: HttpRequest, *, page_state: bool = False) -> tuple[dict, list[str], list[str]]:
+    """Cleaned filters for the selectors, a message naming each value that was dropped (never a 500 on a bad link),
+    and the dropped parameter names, which the page leaves out of its requests and links."""
+    forms_ = [IncidentFilterForm(request.GET)] + ([PageStateForm(request.GET)] if page_state else [])
+    filters, errors, ignored = {}, [], []
+    for form in forms_:
+        form.is_valid()
+        for name, errs in form.errors.items():
+            if name == "__all__":
+                continue
+            raw = ",".join(request.GET.getlist(name))
+            errors.append(f"Ignored {name}={_shown(raw)!r}: {' '.join(errs)}")
+            ignored.append(name)
+        filters.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])})
+        if form.non_field_errors():
+            for key in ("date_from", "date_to"):
+                filters.pop(key, None)
+                ignored.append(key)
+            errors.append(f"Ignored date_from and date_to: {' '.join(form.non_field_errors())}")
+    return filters, errors, ignored
 
 
 def page_config(**extra) -> dict:
@@ -121,13 +145,13 @@ def page_config(**extra) -> dict:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    filters, errors = parse_filters(request)
+    filters, errors, ignored = parse_filters(request, page_state=True)
     for error in errors:
-        messages.warning(request, f"Ignored a filter: {error}")
+        messages.warning(request, error)
     place_mode = next((key for key in ("place", "near", "inside") if filters.get(key)), "")
     place = selectors.place_get(pk=filters[place_mode]) if place_mode else None
     initial = {
-        **{k: request.GET.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
+        **{k: filters.get(k, "") for k in ("actor", "admin1", "min_fatalities", "q")},
         "date_from": filters["date_from"].isoformat() if filters.get("date_from") else "",
         "date_to": filters["date_to"].isoformat() if filters.get("date_to") else "",
         "event_type": filters.get("event_type", []),
@@ -145,6 +169,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         poll_seconds=settings.DASHBOARD_POLL_SECONDS,
         # Above this many incidents in view the map shows PostGIS grid clusters instead of single incidents.
         max_individual=settings.DASHBOARD_MAX_INDIVIDUAL,
+        # The page drops these from its state, requests and links; `bbox` (minLon,minLat,maxLon,maxLat) sets the view.
+        ignored=ignored,
+        bbox=list(filters["bbox"]) if filters.get("bbox") else None,
     )
     provinces = [(country_name(c), names) for c, names in selectors.place_provinces()]
     context = {
@@ -239,13 +266,13 @@ def incident_set_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def timeline_page(request: HttpRequest) -> HttpResponse:
-    filters, errors = parse_filters(request)
+    filters, errors, _ = parse_filters(request)
     until = None
     if request.GET.get("until"):
         try:
             until = dt.date.fromisoformat(request.GET["until"])
         except ValueError:
-            errors.append(f"until: {request.GET['until']!r} is not a date (YYYY-MM-DD).")
+            errors.append(f"Ignored until={_shown(request.GET['until'])!r}: not a date (YYYY-MM-DD).")
     rows, next_until = selectors.incident_day_page(filters=filters, user=request.user, until=until, limit=TIMELINE_PAGE)
     # Within a date, the exactly dated first, so that "2015" (a year-precision incident stored as 1 January) is its own
     # heading after "1 January 2015" rather than a day it overstates.

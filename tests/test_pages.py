@@ -86,7 +86,9 @@ def test_the_dashboard_ignores_bad_filters_with_a_message_instead_of_failing(cli
     response = client.get("/?date_from=2021-13-01&event_type=bogus&min_fatalities=-4&place=99999999999999999999")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("Ignored a filter") == 4
+    assert html.count("Ignored ") == 4
+    assert "Ignored date_from=&#x27;2021-13-01&#x27;" in html
+    assert set(response.context["atlas_config"]["ignored"]) == {"date_from", "event_type", "place", "min_fatalities"}
 
 
 def test_the_dashboard_fills_its_form_from_a_shared_link(client):

@@ -23,7 +23,17 @@ const moreButton = document.getElementById("load-more");
 const statusEl = document.getElementById("map-status");
 const LIST_PAGE = 50;
 
-let state = stateFromURL();
+// What the server ignored in the link (named in the banner) is left out of every request and link the page makes.
+function withoutIgnored(s) {
+  for (const key of config.ignored || []) {
+    if (key in s.filters) s.filters[key] = MULTI_KEYS.has(key) ? [] : "";
+    else if (key === "lat" || key === "lng" || key === "z") s.lat = s.lng = s.z = null;
+    else if (key in s) s[key] = "";
+  }
+  return s;
+}
+
+let state = withoutIgnored(stateFromURL());
 let atlasMap = null;
 let timeline = null;
 let listNext = null;
@@ -443,7 +453,14 @@ timeline = new Timeline(document.getElementById("timeline"), config, {
 
 function start(map) {
   atlasMap = new IncidentMap(map, config, { statusEl });
-  if (state.lat !== null && state.lng !== null && state.z !== null) {
+  if (config.bbox) {
+    // A bbox in the link (minLon,minLat,maxLon,maxLat) is the view it asks for; the URL then keeps lat/lng/z.
+    const [west, south, east, north] = config.bbox;
+    map.fitBounds([
+      [south, west],
+      [north, east],
+    ], { animate: false });
+  } else if (state.lat !== null && state.lng !== null && state.z !== null) {
     map.setView([state.lat, state.lng], state.z, { animate: false });
   } else {
     // Iraq and Syria whole, whatever the screen size.
@@ -470,6 +487,11 @@ function start(map) {
     if (state.tl_bbox) track(refreshTimeline());
   });
   window.atlas = { map, incidentMap: atlasMap, timeline, state: () => state };
+  if (config.bbox || (config.ignored || []).length) {
+    const c = map.getCenter();
+    Object.assign(state, { lat: c.lat, lng: c.lng, z: map.getZoom() });
+    history.replaceState(null, "", stateToURL(state));
+  }
   refreshAll();
 }
 

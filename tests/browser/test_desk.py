@@ -58,3 +58,34 @@ def test_incidents_with_no_map_point_are_listed_counted_and_exported(page):
     assert "placeless=include" in csv_link
     body = page.evaluate("async (url) => (await fetch(url)).text()", csv_link)
     assert len(body.strip().splitlines()) == 1 + 3
+
+
+def test_a_bad_link_is_cleaned_the_banner_names_each_ignored_value_and_nothing_sends_it(page):
+    f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 3, 1))
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto("/?date_from=garbage&bbox=1,2,3&min_fatalities=-3&q=checkpoint")
+    wait_until_settled(page)
+    banner = page.locator(".messages").inner_text()
+    assert "Ignored date_from='garbage'" in banner
+    assert "Ignored bbox='1,2,3'" in banner
+    assert "Ignored min_fatalities='-3'" in banner
+    api_calls = [url for url in sent if "/api/v1/" in url]
+    assert api_calls, "the page loaded its data"
+    assert not [url for url in api_calls if "garbage" in url or "min_fatalities" in url or "bbox=1%2C2%2C3" in url]
+    assert "garbage" not in page.locator("#export-csv").get_attribute("href")
+    assert "garbage" not in page.url and "bbox" not in page.url and "min_fatalities" not in page.url
+    assert "q=checkpoint" in page.url, "what was valid stays"
+    assert page.locator("#incident-list li.error").count() == 0
+
+
+def test_a_bbox_in_the_link_sets_the_map_view(page):
+    page.goto("/?bbox=43.9,35.2,44.9,35.8")
+    wait_until_settled(page)
+    west, south, east, north = page.evaluate(
+        "(() => { const b = window.atlas.map.getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()"
+    )
+    assert west <= 43.9 and south <= 35.2 and east >= 44.9 and north >= 35.8
+    assert east - west < 8, "zoomed to the box, not the whole region"
+    assert "lat=" in page.url and "bbox" not in page.url
