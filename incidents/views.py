@@ -222,6 +222,10 @@ def highlight_segments(text: str, evidence: str) -> tuple[list[tuple[str, bool]]
 def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(pk=pk, user=request.user)
     if incident is None:
+        merged_into = selectors.incident_merged_into(pk=pk)
+        if merged_into is not None:
+            # Links shared before a merge keep working: the report now lives in the incident it joined.
+            return redirect("incidents:incident", pk=merged_into, permanent=True)
         raise Http404("No such incident, or it was rejected.")
     sources = []
     for link in incident.source_links.all():

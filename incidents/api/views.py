@@ -11,9 +11,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -66,6 +67,9 @@ def exception_handler(exc, context):
         exc = ValidationError(detail=get_error_detail(exc))
     elif isinstance(exc, DataError):
         exc = ValidationError({"detail": "A value is out of the range the database can store."})
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # Django's own 400 page is HTML; an API client gets the reason as JSON like every other error.
+        exc = ValidationError({"detail": f"The request body is too large: {exc}"})
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if response is not None and request is not None:
@@ -360,10 +364,25 @@ class IncidentDetailView(ApiView):
         operation_id="incidents_retrieve",
         parameters=[ID_PARAM],
         summary="One incident with its actors, every source's evidence, precision and history",
-        responses={200: s.IncidentDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
+        description="An incident merged into another answers 301 with the other's URL in `Location`.",
+        responses={
+            200: s.IncidentDetailSerializer,
+            301: OpenApiResponse(description="Merged into the incident at `Location`"),
+            404: s.ErrorSerializer,
+            **ERRORS,
+        },
     )
     def get(self, request, pk: str):
-        return Response(incident_detail_data(self._get(request, pk), request))
+        number = _pk(pk, "incident")
+        incident = selectors.incident_get(pk=number, user=request.user)
+        if incident is None:
+            merged_into = selectors.incident_merged_into(pk=number)
+            if merged_into is not None:
+                url = reverse("api:incident-detail", args=[merged_into])
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.build_absolute_uri(url) + (f"?{query}" if query else ""))
+            raise NotFound("No such incident.")
+        return Response(incident_detail_data(incident, request))
 
     @extend_schema(
         operation_id="incidents_partial_update",

@@ -206,6 +206,23 @@ def incident_get(*, pk: int, user=None) -> Incident | None:
     return visible_incidents(qs, user=user).filter(pk=pk).first()
 
 
+def incident_merged_into(*, pk: int, max_hops: int = 20) -> int | None:
+    """The incident a merged-away one now lives in, following merges of merges; None if it was never merged."""
+    target, hops = None, 0
+    current = pk
+    while hops < max_hops:
+        step = (
+            IncidentRemoval.objects.filter(incident_id=current, reason=IncidentRemoval.Reason.MERGED)
+            .order_by("-removed_at", "-pk")
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if step is None or Incident.objects.filter(pk=current).exists():
+            break
+        target, current, hops = step, step, hops + 1
+    return target
+
+
 def incident_history(*, incident: Incident, limit: int = 50) -> list[dict]:
     """Who changed what and when, newest first: one entry per saved version with the fields it changed."""
     records = list(

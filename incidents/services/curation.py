@@ -110,6 +110,23 @@ def incident_set_status(*, incidents: Iterable[Incident | int] | QuerySet, statu
     return len(locked)
 
 
+def merged_actor_roles(links: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(actor id, role) pairs of several reports as one incident: each actor once, in the first role given to it;
+    one actor 1 and one actor 2 (the first named), the others of those roles as associated actors."""
+    taken: set[int] = set()
+    seen: set[int] = set()
+    merged = []
+    for actor_id, role in links:
+        if actor_id in seen:
+            continue
+        seen.add(actor_id)
+        if role in taken and role != IncidentActor.Role.ASSOCIATED:
+            role = IncidentActor.Role.ASSOCIATED
+        taken.add(role)
+        merged.append((actor_id, role))
+    return sorted(merged, key=lambda pair: pair[1])
+
+
 def incident_merge(*, keep: Incident, drop: list[Incident], user) -> Incident:
     """Fold duplicate reports into `keep`: every source (evidence folded per article), every actor link, the earliest
     date, the widest casualty range; the dropped incidents are deleted (their history stays) and tombstoned."""
@@ -142,14 +159,16 @@ def incident_merge(*, keep: Incident, drop: list[Incident], user) -> Incident:
                 same.save(update_fields=["evidence", "extracted"])
                 source.delete()
 
-        kept_actors = set(IncidentActor.objects.filter(incident=target).values_list("actor_id", "role"))
-        for link in IncidentActor.objects.filter(incident_id__in=drop_ids).order_by("pk"):
-            if (link.actor_id, link.role) in kept_actors:
-                link.delete()
-            else:
-                link.incident = target
-                link.save(update_fields=["incident"])
-                kept_actors.add((link.actor_id, link.role))
+        # The kept incident's links first, so its roles win; then the dropped ones in the order they were made.
+        links = list(IncidentActor.objects.filter(incident=target).order_by("role", "pk")) + list(
+            IncidentActor.objects.filter(incident_id__in=drop_ids).order_by("incident_id", "role", "pk")
+        )
+        wanted = merged_actor_roles([(link.actor_id, link.role) for link in links])
+        if wanted != [(link.actor_id, link.role) for link in links if link.incident_id == target.pk]:
+            IncidentActor.objects.filter(incident_id__in=[target.pk, *drop_ids]).delete()
+            IncidentActor.objects.bulk_create(
+                [IncidentActor(incident=target, actor_id=actor_id, role=role) for actor_id, role in wanted]
+            )
 
         earliest = min(everyone, key=lambda i: (i.date, Incident.DatePrecision.rank(i.date_precision)))
         target.date, target.date_precision = earliest.date, earliest.date_precision
