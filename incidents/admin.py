@@ -126,8 +126,20 @@ class HasFatalitiesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline's cells have no <label>: each control gets a name screen readers announce."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
+            field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+
+
 class IncidentActorInline(admin.TabularInline):
     model = IncidentActor
+    formset = _LabelledInlineFormSet
     autocomplete_fields = ["actor"]
     extra = 0
     verbose_name = "actor"

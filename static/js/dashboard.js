@@ -199,7 +199,9 @@ function listItem(feature) {
     { class: "incident", dataset: { id: String(id) } },
     el(
       "button",
-      { type: "button", class: "incident-open", "aria-label": `Show on map: ${typeLabel(p.sub_event_type || p.event_type)} in ${place}, ${p.date_label || p.date}` },
+      { type: "button", class: "incident-open" },
+      // The name starts with what the button does and then says what is visible (voice users say what they see).
+      el("span", { class: "visually-hidden" }, coords ? "Show on map: " : "No map point: "),
       el("span", { class: "swatch", style: `--c:${colorOf(p.event_type)}` }),
       el("time", { datetime: p.date }, p.date_label || p.date),
       " ",
@@ -215,10 +217,33 @@ function listItem(feature) {
   item.addEventListener("mouseenter", () => atlasMap?.highlight(id, latlng));
   item.addEventListener("mouseleave", () => atlasMap?.highlight(null));
   item.addEventListener("focusin", () => atlasMap?.highlight(id, latlng));
-  item.querySelector("button").addEventListener("click", () => {
-    if (!atlasMap || !latlng) return;
-    atlasMap.map.setView(latlng, Math.max(atlasMap.map.getZoom(), 9));
-    atlasMap.map.once("moveend", () => setTimeout(() => atlasMap.open(feature), 50));
+  const button = item.querySelector("button");
+  button.addEventListener("click", () => {
+    if (!atlasMap) return;
+    if (!latlng) {
+      statusEl.textContent = `No map point: this incident is known only to ${region.join(", ") || "its country"}.`;
+      return;
+    }
+    // On a phone the map is above the list: bring it into view first, or the popup opens off-screen.
+    const mapBox = atlasMap.map.getContainer().getBoundingClientRect();
+    if (mapBox.top < 0 || mapBox.bottom > window.innerHeight) {
+      atlasMap.map.getContainer().scrollIntoView({ block: "start", behavior: "instant" });
+    }
+    const onClose = () => {
+      if (document.activeElement === document.body || atlasMap.map.getContainer().contains(document.activeElement)) {
+        // The pan may have reloaded the list: focus this incident's button as it is now.
+        const current = listEl.querySelector(`li[data-id="${CSS.escape(String(id))}"] .incident-open`) || button;
+        current.focus({ preventScroll: true });
+      }
+    };
+    const target = Math.max(atlasMap.map.getZoom(), 9);
+    const center = atlasMap.map.getCenter();
+    if (atlasMap.map.getZoom() === target && center.distanceTo(latlng) < 1) {
+      atlasMap.open(feature, { onClose });
+      return;
+    }
+    atlasMap.map.setView(latlng, target);
+    atlasMap.map.once("moveend", () => setTimeout(() => atlasMap.open(feature, { onClose }), 50));
   });
   return item;
 }
@@ -429,6 +454,12 @@ async function poll() {
     // Polling is best effort; the next round tries again.
   }
 }
+// Esc closes an open popup wherever the focus is (Leaflet listens only while the map itself has focus).
+let openPopup = null;
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && atlasMap && openPopup) atlasMap.map.closePopup();
+});
+
 document.getElementById("show-new").addEventListener("click", () => {
   document.getElementById("new-notice").hidden = true;
   seenMaxId = Math.max(seenMaxId, freshMaxId);
@@ -453,6 +484,8 @@ timeline = new Timeline(document.getElementById("timeline"), config, {
 
 function start(map) {
   atlasMap = new IncidentMap(map, config, { statusEl });
+  map.on("popupopen", (event) => (openPopup = event.popup));
+  map.on("popupclose", () => (openPopup = null));
   if (config.bbox) {
     // A bbox in the link (minLon,minLat,maxLon,maxLat) is the view it asks for; the URL then keeps lat/lng/z.
     const [west, south, east, north] = config.bbox;

@@ -295,13 +295,26 @@ export class IncidentMap {
    * Opens the popup for an incident chosen in the list, on a marker of its own: the loaded markers may be inside a
    * cluster, or be redrawn by the load that the pan to it starts, which would close a popup bound to them.
    */
-  open(feature) {
+  open(feature, { onClose = null } = {}) {
     const id = String(feature.id ?? feature.properties.id);
     const [lng, lat] = feature.geometry.coordinates;
     this.focusLayer.clearLayers();
     const marker = this.pointMarker({ id, ...feature.properties }, [lat, lng], { register: false });
     this.focusLayer.addLayer(marker);
-    marker.on("popupclose", () => this.focusLayer.removeLayer(marker));
+    marker.on("popupclose", () => {
+      this.focusLayer.removeLayer(marker);
+      if (onClose) onClose();
+    });
+    marker.on("popupopen", (event) => {
+      // Keyboard and screen-reader users land in the popup they asked for, not on <body>.
+      const content = event.popup.getElement()?.querySelector(".leaflet-popup-content");
+      if (content) {
+        content.setAttribute("tabindex", "-1");
+        content.setAttribute("role", "dialog");
+        content.setAttribute("aria-label", "Incident details (Esc closes)");
+        content.focus({ preventScroll: true });
+      }
+    });
     marker.openPopup();
   }
 }

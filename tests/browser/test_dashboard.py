@@ -1,7 +1,6 @@
 """The pages in a real browser: map, popup, timeline brush, shared links, the incident page, no console errors."""
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -272,33 +271,6 @@ def _artifact(name):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
-
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's serious and critical findings for the page (WCAG 2 A/AA rules)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
-        }"""
-    )
-    return result
-
-
-def test_the_pages_pass_the_automated_accessibility_rules(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
-    actor = f.ActorFactory(name="Peshmerga")
-    link = f.IncidentSourceFactory(incident=incident(kirkuk))
-    IncidentActor.objects.create(incident=link.incident, actor=actor, role=1)
-    for path in ["/", f"/incidents/{link.incident.pk}/", "/timeline/", f"/places/{kirkuk.pk}/", f"/actors/{actor.pk}/"]:
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
-        assert axe_violations(page) == [], path
 
 
 def test_a_keyboard_user_can_open_an_incident_from_the_list(page):
