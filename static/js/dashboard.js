@@ -146,6 +146,8 @@ async function refreshMap() {
       text += ` · and ${plural(placeless.count, "incident")} with no map point (${formatNumber(placeless.fatalities)} killed), listed below`;
     }
     countsEl.textContent = text;
+    document.getElementById("filter-count").textContent =
+      `Show ${plural(count + placeless.count, "incident")} · ${formatNumber(fatalities + placeless.fatalities)} killed`;
     countsEl.dataset.count = String(count);
     countsEl.dataset.placeless = String(placeless.count);
     const unplotted = document.getElementById("map-unplotted");
@@ -410,6 +412,10 @@ document.getElementById("tl-bbox").addEventListener("change", (e) => {
 });
 
 moreButton.addEventListener("click", () => refreshList({ append: true }));
+document.getElementById("filter-count").addEventListener("click", () => {
+  document.getElementById("list-title").scrollIntoView({ block: "start" });
+  listEl.querySelector(".incident-open")?.focus({ preventScroll: true });
+});
 
 document.getElementById("copy-link").addEventListener("click", async (event) => {
   try {
