@@ -23,6 +23,7 @@ from .countries import country_name, covered_countries
 from .datefmt import incident_date_label
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
+from .wording import outlet_name, role_words, same_text
 
 API_ROOT = "/api/v1/"
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies, and dark enough on white.
@@ -137,6 +138,8 @@ def page_config(**extra) -> dict:
             "summary": f"{API_ROOT}stats/summary/",
         },
         "countries": {code: country_name(code) for code in covered_countries()},
+        # The API's role names in words (incidents/wording.py).
+        "role_words": {"actor1": role_words(1), "actor2": role_words(2), "associated": role_words(3)},
         "incident_page": reverse("incidents:incident", args=[0]),
         "outlines_url": static("geo/outlines.geojson"),
         "event_types": event_types(),
@@ -232,7 +235,21 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
         pieces, found = highlight_segments(link.article.text, link.evidence)
         # Only web links become links: a stored "javascript:" URL would run on click, escaped or not.
         url = link.article.url if re.match(r"https?://", link.article.url, flags=re.IGNORECASE) else ""
-        sources.append({"link": link, "article": link.article, "url": url, "pieces": pieces, "found": found})
+        outlet = outlet_name(
+            source_name=link.article.source.name if link.article.source_id else "", url=link.article.url
+        )
+        sources.append(
+            {"link": link, "article": link.article, "url": url, "pieces": pieces, "found": found, "outlet": outlet}
+        )
+    titles = {s["article"].pk: f"“{s['article'].title or s['url'] or 'an article'}”" for s in sources}
+    history = selectors.incident_history(incident=incident)
+    for entry in history:
+        # "extracted from article 17" says nothing to a reader; the article's title does.
+        entry["reason"] = re.sub(
+            r"extracted from article (\d+)",
+            lambda m: f"recorded from {titles.get(int(m.group(1)), 'a source article')}",
+            entry["reason"],
+        )
     point = incident.point or (incident.place.point if incident.place_id else None)
     config = page_config(
         point=[point.y, point.x] if point else None,
@@ -244,7 +261,10 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
         "event_color": EVENT_COLORS.get(incident.event_type, "#555"),
         "actor_links": list(incident.actor_links.all()),
         "sources": sources,
-        "history": selectors.incident_history(incident=incident),
+        # A summary that only repeats a source's evidence is shown once, as that evidence.
+        "show_summary": bool(incident.summary.strip())
+        and not any(same_text(incident.summary, s["link"].evidence) for s in sources),
+        "history": history,
         "can_edit": selectors.user_is_editor(request.user),
         "atlas_config": config,
     }
@@ -316,7 +336,9 @@ def _decorate(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str, extra: dict) -> HttpResponse:
+def _entity_page(
+    request: HttpRequest, *, template: str, entity, filter_key: str, extra: dict, context: dict | None = None
+) -> HttpResponse:
     filters = {filter_key: entity.pk}
     recent = list(selectors.incident_rows(queryset=selectors.incident_list(filters=filters, user=request.user)[:25]))
     summary = selectors.incident_summary(filters=filters, user=request.user)
@@ -330,6 +352,7 @@ def _entity_page(request: HttpRequest, *, template: str, entity, filter_key: str
             filter={filter_key: str(entity.pk)}, timeline_page=reverse("incidents:timeline"), **extra
         ),
         **{template.split("/")[-1].removesuffix(".html"): entity},
+        **(context or {}),
     }
     return render(request, template, context)
 
@@ -344,6 +367,7 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
         entity=place,
         filter_key="place",
         extra={"point": [place.point.y, place.point.x]},
+        context={"place_kind": selectors.place_kind(place)},
     )
 
 

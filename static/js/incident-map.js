@@ -229,8 +229,13 @@ export class IncidentMap {
   }
 
   describe(d) {
+    const roleWords = this.config?.role_words || {};
     const actors = (d.actors || [])
-      .map((a) => (typeof a === "string" ? a : a.name || (a.actor && a.actor.name) || ""))
+      .map((a) => {
+        if (typeof a === "string") return a;
+        const name = a.name || (a.actor && a.actor.name) || "";
+        return name && roleWords[a.role] ? `${name} (${roleWords[a.role]})` : name;
+      })
       .filter(Boolean);
     const sources = d.sources || d.source_links || d.articles || [];
     const casualties = [

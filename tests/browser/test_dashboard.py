@@ -220,6 +220,9 @@ def test_the_incident_page_shows_the_evidence_highlighted_in_the_article(page):
     link = f.IncidentSourceFactory(incident=incident(kirkuk), article=article, evidence=evidence)
 
     page.goto(f"/incidents/{link.incident.pk}/")
+    # The evidence is quoted once above; the full text, with it highlighted, opens on demand.
+    assert page.locator(".evidence-quote").inner_text() == evidence
+    page.locator(".article-text summary").click()
     mark = page.locator(".article-body mark.evidence-mark")
     assert mark.count() == 1
     assert mark.inner_text() == evidence

@@ -18,8 +18,9 @@ def kirkuk():
     return f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", point=Point(*KIRKUK, srid=4326))
 
 
-def test_the_list_and_the_popup_write_a_month_as_a_month(page):
-    f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 4, 1), date_precision="month")
+def test_the_list_and_the_popup_write_a_month_as_a_month_and_roles_in_words(page):
+    made = f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 4, 1), date_precision="month")
+    made.actors.add(f.ActorFactory(name="Islamic State"), through_defaults={"role": 1})
     page.goto("/")
     wait_until_settled(page)
     item = page.locator("#incident-list .incident-open").first
@@ -28,6 +29,8 @@ def test_the_list_and_the_popup_write_a_month_as_a_month(page):
     popup = page.locator(".leaflet-popup .popup-meta time")
     popup.wait_for()
     assert popup.inner_text() == "April 2016"
+    page.wait_for_function("document.querySelector('.leaflet-popup .popup-actors')?.textContent.includes('(')")
+    assert "Islamic State (carried it out)" in page.locator(".leaflet-popup .popup-actors").inner_text()
 
 
 def test_incidents_with_no_map_point_are_listed_counted_and_exported(page):
