@@ -8,5 +8,6 @@ admin.site.index_title = "Curate incidents, places, actors and feeds"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("incidents.api.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("incidents.urls")),
 ]

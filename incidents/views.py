@@ -141,6 +141,7 @@ def page_config(**extra) -> dict:
         # The API's role names in words (incidents/wording.py).
         "role_words": {"actor1": role_words(1), "actor2": role_words(2), "associated": role_words(3)},
         "incident_page": reverse("incidents:incident", args=[0]),
+        "alerts_new": reverse("alerts:new"),
         "outlines_url": static("geo/outlines.geojson"),
         "event_types": event_types(),
         **extra,

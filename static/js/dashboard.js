@@ -126,6 +126,8 @@ function updateExports() {
   geojson.set("page_size", "1000");
   document.getElementById("export-csv").href = `${config.api.export_csv || config.api.incidents}?${csv}`;
   document.getElementById("export-geojson").href = `${config.api.export_geojson || config.api.incidents}?${geojson}`;
+  // An alert keeps the filters, not the map view or the timeline selection.
+  document.getElementById("save-alert").href = `${config.alerts_new}?${apiParams({ ...state, sel_from: "", sel_to: "" })}`;
 }
 
 // ---- loading -------------------------------------------------------------------------------------------------
