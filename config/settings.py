@@ -252,3 +252,6 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alerts@incident-atlas.invalid")
 # Editors log in through admin's form (the alert pages need a login).
 LOGIN_URL = "admin:login"
+# A dashboard's live stream ends after this many seconds and the browser reconnects (EventSource), so a web worker
+# thread is never held for ever; web runs gunicorn's threaded workers so that open streams do not block pages.
+LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "50"))

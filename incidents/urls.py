@@ -11,4 +11,5 @@ urlpatterns = [
     path("incidents/<int:pk>/status/", views.incident_set_status, name="incident-status"),
     path("places/<int:pk>/", views.place_page, name="place"),
     path("actors/<int:pk>/", views.actor_page, name="actor"),
+    path("live/incidents/", views.live_incidents, name="live"),
 ]

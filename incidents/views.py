@@ -10,14 +10,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import live, selectors, services
 from .api.filters import BBoxField
 from .countries import country_name, covered_countries
 from .datefmt import incident_date_label
@@ -142,6 +142,7 @@ def page_config(**extra) -> dict:
         "role_words": {"actor1": role_words(1), "actor2": role_words(2), "associated": role_words(3)},
         "incident_page": reverse("incidents:incident", args=[0]),
         "alerts_new": reverse("alerts:new"),
+        "live_url": reverse("incidents:live"),
         "outlines_url": static("geo/outlines.geojson"),
         "event_types": event_types(),
         **extra,
@@ -377,3 +378,12 @@ def actor_page(request: HttpRequest, pk: int) -> HttpResponse:
     if actor is None:
         raise Http404("No such actor.")
     return _entity_page(request, template="incidents/actor.html", entity=actor, filter_key="actor", extra={})
+
+
+def live_incidents(request: HttpRequest) -> StreamingHttpResponse:
+    """Server-sent events announcing newly recorded incidents to open dashboards (incidents/live.py)."""
+    response = StreamingHttpResponse(live.event_stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # nginx and similar proxies would otherwise buffer the stream until it ends.
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..live import announce_new_incidents
 from ..models import Incident, IncidentActor, IncidentRemoval, IncidentSource
 from .reports import combine_fatalities, fold_evidence, save_with_history, sync_place_fields
 from .search import incident_refresh_search
@@ -66,10 +67,13 @@ def incident_update(*, incident: Incident, user, reason: str = "", **changes) ->
         if "curator_locked" not in changes:
             incident.curator_locked = True
         incident.full_clean(exclude=["search_vector"])
+        created = incident.pk is None
         if not reason:
-            verb = "created" if incident.pk is None else "edited"
+            verb = "created" if created else "edited"
             reason = f"{verb}: {', '.join(sorted(changes))}" if changes else verb
         save_with_history(incident, user=user, reason=reason)
+        if created:
+            announce_new_incidents([incident.pk])
         if incident.status == Incident.Status.REJECTED and old_status != Incident.Status.REJECTED:
             IncidentRemoval.objects.create(incident_id=incident.pk, reason=IncidentRemoval.Reason.REJECTED)
         if old_status is None or {"summary"} & set(changes):

@@ -181,6 +181,11 @@ async function refreshList({ append = false } = {}) {
     const features = page.features || [];
     if (!append) listEl.replaceChildren();
     for (const feature of features) listEl.append(listItem(feature));
+    const newest = features.find((f) => freshIds.has(Number(f.id ?? f.properties.id)) && f.geometry);
+    if (newest && atlasMap) {
+      const [lng, lat] = newest.geometry.coordinates;
+      atlasMap.highlight(newest.id ?? newest.properties.id, [lat, lng]);
+    }
     if (!append && !features.length) listEl.append(el("li", { class: "empty muted" }, "No incidents match this view."));
     listNext = page.next || (page.links && page.links.next) || null;
     moreButton.hidden = !listNext;
@@ -191,16 +196,20 @@ async function refreshList({ append = false } = {}) {
   }
 }
 
+// Incidents announced by the live stream since the page opened: highlighted in the list and on the map.
+const freshIds = new Set();
+
 function listItem(feature) {
   const p = feature.properties || {};
   const id = feature.id ?? p.id;
+  const fresh = freshIds.has(Number(id));
   const coords = feature.geometry && feature.geometry.coordinates;
   const region = [p.admin1 && `${p.admin1} province`, config.countries[p.country] || p.country].filter(Boolean);
   const place = p.location_name || p.place_name || (p.place && p.place.name) || region.join(", ") || "Unknown place";
   const deaths = p.fatalities === null || p.fatalities === undefined ? "fatalities unknown" : `${p.fatalities} killed`;
   const item = el(
     "li",
-    { class: "incident", dataset: { id: String(id) } },
+    { class: fresh ? "incident is-new" : "incident", dataset: { id: String(id) } },
     el(
       "button",
       { type: "button", class: "incident-open" },
@@ -213,6 +222,7 @@ function listItem(feature) {
       el("span", { class: "incident-place" }, ` · ${place} · ${deaths}`),
       p.status === "verified" ? el("span", { class: "badge" }, "verified") : null,
       coords ? null : el("span", { class: "badge badge-nopoint" }, "no map point"),
+      fresh ? el("span", { class: "badge badge-new" }, "new") : null,
     ),
     p.summary ? el("p", { class: "incident-summary" }, p.summary) : null,
     el("a", { href: incidentPage(id), class: "incident-link" }, "Details"),
@@ -475,6 +485,27 @@ document.getElementById("show-new").addEventListener("click", () => {
   refreshAll();
 });
 setInterval(poll, (config.poll_seconds || 60) * 1000);
+
+// Pushed by the server (server-sent events) the moment an incident is recorded: the view reloads and the new
+// incidents that match it are highlighted. The minute poll above stays as the fallback.
+function listenLive() {
+  if (!("EventSource" in window) || !config.live_url) return;
+  const source = new EventSource(config.live_url);
+  source.addEventListener("open", () => (document.documentElement.dataset.live = "open"));
+  source.addEventListener("incidents", (event) => {
+    const ids = (JSON.parse(event.data).ids || []).map(Number);
+    if (!ids.length) return;
+    for (const id of ids) freshIds.add(id);
+    seenMaxId = Math.max(seenMaxId, ...ids);
+    document.getElementById("new-notice").hidden = true;
+    atlasMap?.invalidate();
+    refreshAll();
+    const live = document.getElementById("live-status");
+    live.textContent = `${ids.length} new incident${ids.length === 1 ? "" : "s"} recorded just now`;
+    live.dataset.count = String(Number(live.dataset.count || 0) + ids.length);
+  });
+}
+listenLive();
 
 // On a phone the filters start folded, so the map is on the first screen.
 if (window.matchMedia("(max-width: 720px)").matches) document.querySelector(".filters-toggle").open = false;
