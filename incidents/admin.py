@@ -126,6 +126,13 @@ class HasFatalitiesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AtlasMapMedia:
+    """The dashboard's offline base (outlines, place names) in admin's map widgets, and the point as numbers."""
+
+    class Media:
+        js = ["js/admin-map.js"]
+
+
 class _LabelledInlineFormSet(forms.BaseInlineFormSet):
     """A tabular inline's cells have no <label>: each control gets a name screen readers announce."""
 
@@ -179,7 +186,7 @@ class IncidentSourceInline(admin.StackedInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date",
         "event_type",
@@ -360,7 +367,7 @@ def _km_between(a, b) -> float:
 
 
 @admin.register(Place)
-class PlaceAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ascii_name", "kind", "feature_code", "admin1", "country", "population", "origin"]
     list_filter = ["country", "kind", "origin", "admin1", "feature_class"]
     search_fields = ["name"]

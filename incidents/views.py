@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from itertools import groupby
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -23,7 +24,7 @@ from .countries import country_name, covered_countries
 from .datefmt import incident_date_label
 from .models import Incident
 from .taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
-from .wording import outlet_name, role_words, same_text
+from .wording import country_words, outlet_name, role_words, same_text
 
 API_ROOT = "/api/v1/"
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies, and dark enough on white.
@@ -136,6 +137,7 @@ def page_config(**extra) -> dict:
             "actors": f"{API_ROOT}actors/",
             "places": f"{API_ROOT}places/",
             "summary": f"{API_ROOT}stats/summary/",
+            "place_labels": f"{API_ROOT}places/labels/",
         },
         "countries": {code: country_name(code) for code in covered_countries()},
         # The API's role names in words (incidents/wording.py).
@@ -258,7 +260,18 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
         event_type=incident.event_type,
         fatalities=incident.fatalities,
     )
+    when = incident_date_label(incident.date, incident.date_precision)
+    where = ", ".join(x for x in (incident.location_name, incident.admin1, country_words(incident.country)) if x)
+    toll = (f"{incident.fatalities} killed" if incident.fatalities is not None else "toll not reported") + (
+        f", {incident.injured} injured" if incident.injured else ""
+    )
+    share = {
+        "title": f"{incident.get_sub_event_type_display()} in {where or 'an unknown place'}, {when}",
+        "description": f"{when} · {where or 'place unknown'} · {toll}. {incident.summary}".strip()[:300],
+        "url": request.build_absolute_uri(),
+    }
     context = {
+        "share": share,
         "incident": incident,
         "event_color": EVENT_COLORS.get(incident.event_type, "#555"),
         "actor_links": list(incident.actor_links.all()),
@@ -387,3 +400,46 @@ def live_incidents(request: HttpRequest) -> StreamingHttpResponse:
     # nginx and similar proxies would otherwise buffer the stream until it ends.
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+def overview_index(request: HttpRequest) -> HttpResponse:
+    provinces = [(code, country_name(code), names) for code, names in selectors.place_provinces()]
+    return render(request, "incidents/overview_index.html", {"countries": provinces, "nav": "overview"})
+
+
+def overview_page(request: HttpRequest, country: str, admin1: str | None = None) -> HttpResponse:
+    """A country's or a province's overview: incidents and deaths per year and type, top actors, map and timeline."""
+    country = country.upper()
+    if country not in covered_countries():
+        raise Http404("Not a covered country.")
+    filters = {"country": [country], **({"admin1": admin1} if admin1 else {})}
+    years: dict[int, dict] = {}
+    for row in selectors.incident_overview_table(filters=filters, user=request.user):
+        year = years.setdefault(row["year"], {"year": row["year"], "types": {}, "count": 0, "fatalities": 0})
+        year["types"][row["event_type"]] = row
+        year["count"] += row["count"]
+        year["fatalities"] += row["fatalities"]
+    types = event_types()
+    table = [
+        {**year, "cells": [year["types"].get(t["value"], {"count": 0, "fatalities": 0}) for t in types]}
+        for year in years.values()
+    ]
+    summary = selectors.incident_summary(filters=filters, user=request.user, top_actors=10)
+    recent = list(selectors.incident_rows(queryset=selectors.incident_list(filters=filters, user=request.user)[:10]))
+    query = f"country={country}" + (f"&admin1={quote(admin1)}" if admin1 else "")
+    title = f"{admin1} province, {country_name(country)}" if admin1 else country_name(country)
+    context = {
+        "title": title,
+        "table": table,
+        "types": types,
+        "summary": summary,
+        "by_type": _decorate([{**t, "sub_event_type": None} for t in summary["by_event_type"]]),
+        "recent": _decorate(recent),
+        "dashboard_query": query,
+        "nav": "overview",
+        "atlas_config": page_config(
+            filter={"country": country, **({"admin1": admin1} if admin1 else {})},
+            timeline_page=reverse("incidents:timeline"),
+        ),
+    }
+    return render(request, "incidents/overview.html", context)

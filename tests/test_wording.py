@@ -25,7 +25,8 @@ def test_the_incident_page_names_roles_countries_and_outlets_in_words_and_says_e
     assert "carried it out" in html and "on the other side" in html
     assert "Kirkuk, Iraq" in html
     assert '<span class="outlet">rudaw.net</span>' in html
-    assert html.count("killing three soldiers") == 2, "quoted once, and once inside the closed full text"
+    body = html.split("<main", 1)[1]
+    assert body.count("killing three soldiers") == 2, "quoted once, and once inside the closed full text"
     assert "<h3>Summary</h3>" not in html
 
 

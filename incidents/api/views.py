@@ -37,6 +37,7 @@ from incidents.text import normalize_name
 from . import serializers as s
 from .filters import (
     MAX_BIGINT,
+    BBoxField,
     IncidentFilterSet,
     ISODateTimeField,
     LonLatField,
@@ -635,6 +636,30 @@ def _distance(point: Point):
     from django.contrib.gis.db.models.functions import Distance
 
     return Distance("point", point)
+
+
+class _LabelForm(forms.Form):
+    bbox = BBoxField(required=True)
+    zoom = forms.IntegerField(min_value=0, max_value=22)
+
+
+class PlaceLabelView(ApiView):
+    @extend_schema(
+        operation_id="places_labels",
+        summary="Place names for an offline base map: provinces, then cities, towns and villages as the zoom grows",
+        parameters=[
+            OpenApiParameter("bbox", str, required=True, description="minLon,minLat,maxLon,maxLat"),
+            OpenApiParameter("zoom", {"type": "integer", "minimum": 0, "maximum": 22}, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request):
+        params = parse_params(_LabelForm, request.query_params)
+        labels = selectors.place_labels(bbox=params["bbox"], zoom=params["zoom"])
+        response = Response({"labels": labels})
+        # The gazetteer changes rarely: browsers may keep labels for an hour.
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
 
 
 class PlaceDetailView(ApiView):

@@ -313,3 +313,17 @@ def data_version() -> int:
         cursor.execute("SELECT version FROM incidents_data_version WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def incident_overview_table(*, filters: dict, user=None) -> list[dict]:
+    """Incidents and reported deaths per year and event type, newest year first: a country's or province's table."""
+    from django.db.models.functions import ExtractYear
+
+    return list(
+        incident_list(filters=filters, user=user)
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year", "event_type")
+        .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
+        .order_by("-year", "event_type")
+    )

@@ -161,3 +161,51 @@ def place_ids_for_spelling(term: str, *, limit: int = 200) -> list[int]:
     spellings = sorted({s for _, names in named for s in names})
     family = Place.objects.filter(search_names__overlap=spellings).values_list("pk", flat=True)[:limit]
     return sorted({pk for pk, _ in named} | set(family))
+
+
+# Which places a base map names at each zoom: provinces always, then cities, towns and villages as it zooms in.
+LABEL_LIMIT = 400
+
+
+def label_rank(place: Place) -> int:
+    """0 province, 1 city, 2 town, 3 village or other site: the order in which a map names them."""
+    kind = place_kind(place)
+    return {"province": 0, "city": 1, "town": 2}.get(kind, 3)
+
+
+def label_min_population(zoom: int) -> int | None:
+    """The smallest population named at a zoom; None: provinces only."""
+    if zoom < 6:
+        return None
+    if zoom < 8:
+        return CITY_POPULATION
+    if zoom < 10:
+        return TOWN_POPULATION
+    return 0
+
+
+def place_labels(*, bbox: tuple[float, float, float, float], zoom: int) -> list[dict]:
+    """Place names for an offline base map of the box, largest first: {name, lon, lat, rank}."""
+    from django.contrib.gis.geos import Polygon
+    from django.db.models import Q
+
+    box = Polygon.from_bbox(bbox)
+    condition = Q(feature_code="ADM1")
+    minimum = label_min_population(zoom)
+    if minimum is not None:
+        towns = Q(kind=Place.Kind.POPULATED_PLACE, point__bboverlaps=box)
+        condition |= towns & (Q(population__gte=minimum) | Q(feature_code__in=["PPLC", "PPLA"])) if minimum else towns
+    places = (
+        Place.objects.filter(condition)
+        .only("name", "point", "feature_code", "kind", "population")
+        .order_by(F("population").desc(nulls_last=True), "pk")[:LABEL_LIMIT]
+    )
+    seen, labels = set(), []
+    for place in places:
+        rank = label_rank(place)
+        key = (place.name, rank)
+        if key in seen:
+            continue
+        seen.add(key)
+        labels.append({"name": place.name, "lon": place.point.x, "lat": place.point.y, "rank": rank})
+    return labels

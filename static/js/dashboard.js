@@ -13,6 +13,7 @@ import {
   stateToURL,
 } from "./api.js";
 import { IncidentMap } from "./incident-map.js";
+import { mapToPng } from "./png-export.js";
 import { Timeline, intervalFor, normaliseBuckets } from "./timeline.js";
 
 const config = readConfig();
@@ -275,7 +276,10 @@ async function refreshTimeline() {
       interval,
       selection: [state.sel_from, state.sel_to],
       window: [state.filters.date_from, state.filters.date_to],
+      metric: state.tl_metric,
     });
+    document.getElementById("timeline-title-metric").textContent =
+      state.tl_metric === "fatalities" ? "People killed" : "Incidents";
   } catch (error) {
     if (error.name === "AbortError") return;
     statusEl.textContent = `Could not load the timeline: ${error.message}`;
@@ -416,6 +420,26 @@ document.getElementById("clear-selection").addEventListener("click", () => {
   refreshAll();
 });
 
+document.getElementById("tl-metric").value = state.tl_metric;
+document.getElementById("tl-metric").addEventListener("change", (e) => {
+  state.tl_metric = e.target.value;
+  pushState();
+  track(refreshTimeline());
+});
+
+// Date presets: the last 24 hours, 7 days, 30 days or year, up to today.
+for (const button of document.querySelectorAll("[data-preset-days]")) {
+  button.addEventListener("click", () => {
+    const days = Number(button.dataset.presetDays);
+    const today = new Date();
+    const from = new Date(today.getTime() - days * 86400000);
+    const iso = (d) => d.toISOString().slice(0, 10);
+    document.getElementById("f-date-from").value = iso(from);
+    document.getElementById("f-date-to").value = iso(today);
+    onFiltersChanged();
+  });
+}
+
 document.getElementById("tl-bbox").checked = state.tl_bbox;
 document.getElementById("tl-bbox").addEventListener("change", (e) => {
   state.tl_bbox = e.target.checked;
@@ -424,6 +448,36 @@ document.getElementById("tl-bbox").addEventListener("change", (e) => {
 });
 
 moreButton.addEventListener("click", () => refreshList({ append: true }));
+
+// The map view as a picture, with its legend and the filters written under it.
+function filterCaption() {
+  const f = state.filters;
+  const parts = [];
+  if (f.date_from || f.date_to || state.sel_from || state.sel_to) {
+    parts.push(`${state.sel_from || f.date_from || "start"} to ${state.sel_to || f.date_to || "today"}`);
+  }
+  if (f.event_type.length) parts.push(f.event_type.map(typeLabel).join(", "));
+  if (f.sub_event_type.length) parts.push(f.sub_event_type.map(typeLabel).join(", "));
+  const placeName = document.getElementById("f-place-name").value;
+  if (placeName) parts.push(f.inside ? `inside ${placeName}` : f.near ? `within ${f.within_km || 25} km of ${placeName}` : `at ${placeName}`);
+  for (const key of ["actor", "admin1", "q"]) if (f[key]) parts.push(`${key === "admin1" ? "province" : key}: ${f[key]}`);
+  if (f.min_fatalities) parts.push(`at least ${f.min_fatalities} killed`);
+  if (f.status) parts.push("verified only");
+  return `${countsEl.textContent}${parts.length ? ` · ${parts.join(" · ")}` : " · all incidents"}`;
+}
+document.getElementById("export-png").addEventListener("click", async (event) => {
+  if (!atlasMap) return;
+  const blob = await mapToPng(atlasMap.map, {
+    legend: config.event_types.map((e) => ({ label: e.label, color: e.color })),
+    caption: filterCaption(),
+    title: `Incident Atlas · ${new Date().toISOString().slice(0, 10)} · ${window.location.href}`,
+  });
+  const link = el("a", { href: URL.createObjectURL(blob), download: "incident-map.png" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  event.target.dataset.done = String(blob.size);
+});
 document.getElementById("filter-count").addEventListener("click", () => {
   document.getElementById("list-title").scrollIntoView({ block: "start" });
   listEl.querySelector(".incident-open")?.focus({ preventScroll: true });

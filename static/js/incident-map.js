@@ -201,7 +201,12 @@ export class IncidentMap {
       if (register) this.markers.set(String(props.id), marker);
       // One element per marker: Popup.update() calls a content function again, which would drop the loaded detail.
       let content = null;
-      marker.bindPopup(() => (content ||= this.popupContent(props)), { maxWidth: 340, minWidth: 240 });
+      marker.bindPopup(() => (content ||= this.popupContent(props)), {
+        maxWidth: 340,
+        minWidth: 240,
+        // Panned clear of the status line ("Map tiles are unavailable...") at the top of the map.
+        autoPanPaddingTopLeft: [20, 72],
+      });
       marker.on("popupopen", () => this.fillPopup(marker, props));
     }
     return marker;
