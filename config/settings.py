@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "incidents",
     "ingest",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -270,3 +271,16 @@ LOGGING = {
 
 # GDAL 3.6 (Debian 12) cannot block network access in spatial references; we never read untrusted rasters.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Alerts: links in webhooks, feeds and e-mails point at SITE_URL; webhook retries wait ALERT_RETRY_SECONDS x 1, 2, 4...
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALERT_RETRY_SECONDS = float(os.environ.get("ALERT_RETRY_SECONDS", "30"))
+# Digests go to the console unless a mail server is configured (EMAIL_BACKEND, EMAIL_HOST, ...).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alerts@incident-atlas.invalid")
+# Editors log in through admin's form (the alert pages need a login).
+LOGIN_URL = "admin:login"
+# A dashboard's live stream ends after this many seconds and the browser reconnects (EventSource), so a web worker
+# thread is never held for ever; web runs gunicorn's threaded workers so that open streams do not block pages.
+LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "50"))

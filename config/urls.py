@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("incidents.api.urls")),
     path("ogc/", include("incidents.api.ogc_urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("incidents.urls")),
 ]

@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .countries import country_name
 from .links import is_web_url
 from .models import Actor, Incident, IncidentActor, IncidentSource, Place
+from .selectors import place_ids_for_spelling
 from .services import (
     actor_save,
     incident_merge,
@@ -126,8 +127,27 @@ class HasFatalitiesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AtlasMapMedia:
+    """The dashboard's offline base (outlines, place names) in admin's map widgets, and the point as numbers."""
+
+    class Media:
+        js = ["js/admin-map.js"]
+
+
+class _LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline's cells have no <label>: each control gets a name screen readers announce."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
+            field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+
+
 class IncidentActorInline(admin.TabularInline):
     model = IncidentActor
+    formset = _LabelledInlineFormSet
     autocomplete_fields = ["actor"]
     extra = 0
     verbose_name = "actor"
@@ -210,7 +230,7 @@ class ConfidenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date",
         "event_type",
@@ -308,8 +328,8 @@ class IncidentAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
             return queryset.filter(pk=int(term.lstrip("#"))), False
         # Both branches use an index (GIN on the vector, B-tree on place_id), so Postgres ORs two bitmaps instead of
         # scanning millions of summaries; the vector holds the summary and every source's evidence.
-        named = Place.objects.filter(search_names__contains=[normalize_name(term)])
-        places = list(named.values_list("pk", flat=True)[: PLACE_SEARCH_LIMIT + 1])
+        # Any spelling of the place ("Hawler" finds Erbil's incidents), with or without an Arabic article.
+        places = place_ids_for_spelling(term, limit=PLACE_SEARCH_LIMIT + 1)
         condition = Q(search_vector=SearchQuery(term, config="english", search_type="websearch"))
         if 0 < len(places) <= PLACE_SEARCH_LIMIT:
             condition |= Q(place_id__in=places)
@@ -416,7 +436,7 @@ def _km_between(a, b) -> float:
 
 
 @admin.register(Place)
-class PlaceAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ascii_name", "kind", "feature_code", "admin1", "country", "population", "origin"]
     list_filter = ["country", "kind", "origin", "admin1", "feature_class"]
     search_fields = ["name"]

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from alerts.tasks import scan_alerts
 from incidents import services
 from incidents.models import Actor, Article, Place, Source
 from incidents.text import content_hash
@@ -154,7 +155,7 @@ def process_article(self, article_id: int, force: bool = False, held: bool = Fal
     if article is None:
         return {"skipped": "gone"}
     try:
-        return ingest_article(article, reread=force)
+        result = ingest_article(article, reread=force)
     except TransientFetchError as exc:
         last = self.request.retries >= MAX_RETRIES
         logger.warning("Article %s: %s (%s)", article_id, exc, "giving up" if last else "will retry")
@@ -170,6 +171,10 @@ def process_article(self, article_id: int, force: bool = False, held: bool = Fal
         logger.exception("Article %s failed", article_id)
         services.article_mark_failed(article_id=article_id, error=_error_text(exc))
         return {"failed": _error_text(exc)}
+    if result.get("created") or result.get("matched"):
+        # Saved views hear of new incidents now, not at the next beat.
+        scan_alerts.delay_on_commit()
+    return result
 
 
 def poll(source: Source, *, queue: bool = True, progress=None) -> dict:

@@ -188,7 +188,8 @@ def test_a_merge_moves_actor_links_without_duplicates(user):
     assert sorted(keep.actor_links.values_list("actor__name", "role")) == [
         ("Islamic State", 1),
         ("PMF", 2),
-        ("Peshmerga", 2),
+        # One actor 2 per incident (the first named): a second one joins as an associated actor.
+        ("Peshmerga", 3),
     ]
 
 

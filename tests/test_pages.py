@@ -86,7 +86,9 @@ def test_the_dashboard_ignores_bad_filters_with_a_message_instead_of_failing(cli
     response = client.get("/?date_from=2021-13-01&event_type=bogus&min_fatalities=-4&place=99999999999999999999")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("Ignored a filter") == 4
+    assert html.count("Ignored ") == 4
+    assert "Ignored date_from=&#x27;2021-13-01&#x27;" in html
+    assert set(response.context["atlas_config"]["ignored"]) == {"date_from", "event_type", "place", "min_fatalities"}
 
 
 def test_the_dashboard_fills_its_form_from_a_shared_link(client):
@@ -98,7 +100,8 @@ def test_the_dashboard_fills_its_form_from_a_shared_link(client):
     assert 'id="f-date-from" name="date_from" type="date" value="2016-03-01"' in html
     assert 'value="battles"\n                     checked' in html
     assert 'value="protests"\n                     checked' in html
-    assert 'value="Kirkuk (Kirkuk, IQ)"' in html
+    assert 'value="Kirkuk — village, Kirkuk province, Iraq"' in html
+    assert 'id="f-mode-at" name="place_mode" value="at" checked' in html
     config = response.context["atlas_config"]
     assert config["api"]["clusters"] == "/api/v1/incidents/clusters/"
     assert config["max_incident_id"] == 0
@@ -116,7 +119,10 @@ def test_the_timeline_groups_whole_days_and_pages_back_in_time(client):
 
     response = client.get("/timeline/", {"until": "2016-03-19"})
     days = response.context["days"]
-    assert [(day.day, len(items)) for day, items in days] == [(19, 3), (18, 1)]
+    assert [(day["date"].day, day["label"], len(items)) for day, items in days] == [
+        (19, "19 March 2016", 3),
+        (18, "18 March 2016", 1),
+    ]
     assert response.context["next_query"] is None
 
 

@@ -71,6 +71,41 @@ def _not_blank(value):
         raise forms.ValidationError("Empty; give a value or leave the parameter out.")
 
 
+class NearField(forms.CharField):
+    """A place id, or lon,lat."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        if value.isdigit() and len(value) < 19:
+            return int(value)
+        if "," in value:
+            return LonLatField().to_python(value)
+        raise forms.ValidationError("Give a place id (see /api/v1/places/) or lon,lat, e.g. 44.39,35.47.")
+
+
+class IncidentFilterForm(forms.Form):
+    """Checks that the places named by `near` and `inside` exist, and that `inside` names an area."""
+
+    def clean(self):
+        from incidents.selectors import place_get, place_is_area
+
+        data = super().clean()
+        near, inside = data.get("near"), data.get("inside")
+        if isinstance(near, int) and place_get(pk=near) is None:
+            self.add_error("near", f"No place has the id {near}.")
+        if inside:
+            area = place_get(pk=inside)
+            if area is None:
+                self.add_error("inside", f"No place has the id {inside}.")
+            elif not place_is_area(area):
+                self.add_error("inside", f"{area.name} is not a province or district; use near={inside} or place.")
+        if data.get("within_km") is not None and near is None and "near" not in self.errors:
+            self.add_error("within_km", "within_km needs near (a place id or lon,lat).")
+        return data
+
+
 class ISODateField(forms.CharField):
     def to_python(self, value):
         _not_blank(value)
@@ -187,6 +222,8 @@ def _field_filter(field_class):
 
 BBoxFilter = _field_filter(BBoxField)
 DateFilter = _field_filter(ISODateField)
+NearFilter = _field_filter(NearField)
+FloatFilter = _field_filter(forms.FloatField)
 DateTimeFilter = _field_filter(ISODateTimeField)
 IntFilter = _field_filter(forms.IntegerField)
 
@@ -214,7 +251,22 @@ class IncidentFilterSet(django_filters.FilterSet):
         help_text="An actor id, or any name or alias (`ISIS`, `Daesh`, `Hashd al-Shaabi`); groups under an umbrella "
         "organisation are included.",
     )
-    place = IntFilter(min_value=1, max_value=MAX_BIGINT, help_text="A place id (see `/api/v1/places/`).")
+    place = IntFilter(
+        min_value=1, max_value=MAX_BIGINT, help_text="At exactly this place: a place id (see `/api/v1/places/`)."
+    )
+    near = NearFilter(
+        help_text="Within `within_km` of a place: a place id, or lon,lat (e.g. `44.39,35.47`). Incidents with no "
+        "map point are never near anything."
+    )
+    within_km = FloatFilter(
+        min_value=0.1, max_value=500, help_text="Radius for `near` in kilometres (default 25, at most 500)."
+    )
+    inside = IntFilter(
+        min_value=1,
+        max_value=MAX_BIGINT,
+        help_text="Inside a province or district: its place id. A province counts every incident recorded in it, "
+        "placeless ones too; a district those at places of that district.",
+    )
     country = _CountryFilter(help_text="ISO 3166-1 alpha-2 codes or names, comma-separated, e.g. `IQ,SY`.")
     admin1 = django_filters.CharFilter(max_length=120, help_text="Province (admin1) exactly as written, e.g. `Kirkuk`.")
     min_fatalities = IntFilter(min_value=0, max_value=MAX_INT, help_text="At least this many fatalities (best).")
@@ -239,6 +291,11 @@ class IncidentFilterSet(django_filters.FilterSet):
         help_text="Only incidents created or changed at or after this ISO 8601 time (incremental sync; pair with "
         "`ordering=updated_at` and `/api/v1/incidents/deleted/`).",
     )
+    placeless = django_filters.ChoiceFilter(
+        choices=[("include", "include"), ("only", "only")],
+        help_text="Incidents with no map point (known only to their province or country): `include` lets them "
+        "through a `bbox` (a list that reconciles with the timeline), `only` returns just them.",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[(o, o) for o in ORDERINGS],
         empty_label=None,
@@ -248,6 +305,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields: list[str] = []
+        form = IncidentFilterForm
 
     def selector_filters(self) -> dict:
         data = dict(self.form.cleaned_data)
@@ -269,6 +327,7 @@ BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
 LONLAT_PATTERN = f"^{_LON},{_LAT}$"
 _SCHEMA_TYPES = {
     BBoxFilter: {"type": "string", "pattern": BBOX_PATTERN},
+    FloatFilter: OpenApiTypes.NUMBER,
     DateFilter: OpenApiTypes.DATE,
     DateTimeFilter: OpenApiTypes.DATETIME,
     IntFilter: OpenApiTypes.INT,

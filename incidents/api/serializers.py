@@ -38,6 +38,9 @@ class IncidentPropertiesSerializer(serializers.Serializer):
     sub_event_type = serializers.ChoiceField(choices=SubEventType.choices)
     date = serializers.DateField()
     date_precision = serializers.ChoiceField(choices=Incident.DatePrecision.choices)
+    date_label = serializers.CharField(
+        help_text='The date as precise as it is known: "12 April 2016", "week of 11 April 2016", "April 2016", "2016"'
+    )
     place_id = serializers.IntegerField(allow_null=True)
     location_name = serializers.CharField(allow_blank=True)
     country = serializers.CharField(allow_blank=True, help_text="ISO 3166-1 alpha-2")
@@ -227,6 +230,11 @@ class PlaceSerializer(serializers.Serializer):
     population = serializers.IntegerField(allow_null=True)
     longitude = serializers.FloatField()
     latitude = serializers.FloatField()
+    kind_label = serializers.CharField(
+        help_text="What it is, in words: city, town, village, province, district, base..."
+    )
+    label = serializers.CharField(help_text="Name, kind, province and country: `Kirkuk — city, Kirkuk province, Iraq`")
+    is_area = serializers.BooleanField(help_text="A province or district: incidents can be filtered `inside` it")
     distance_km = serializers.FloatField(required=False, help_text="Only with `near`")
 
 

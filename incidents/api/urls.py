@@ -15,6 +15,7 @@ urlpatterns = [
     path("v1/incidents/deleted/", views.IncidentDeletedView.as_view(), name="incident-deleted"),
     path("v1/incidents/<str:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
     path("v1/places/", views.PlaceListView.as_view(), name="place-list"),
+    path("v1/places/labels/", views.PlaceLabelView.as_view(), name="place-labels"),
     path("v1/places/<str:pk>/", views.PlaceDetailView.as_view(), name="place-detail"),
     path("v1/actors/", views.ActorListView.as_view(), name="actor-list"),
     path("v1/actors/<str:pk>/", views.ActorDetailView.as_view(), name="actor-detail"),

@@ -11,9 +11,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -28,6 +29,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from incidents import access, selectors, services
+from incidents.datefmt import incident_date_label
 from incidents.http_cache import cached_on_data_version
 from incidents.models import Actor, Article, Incident, IncidentRemoval, Place
 from incidents.text import normalize_name
@@ -40,6 +42,7 @@ from .filters import (
     MAX_BIGINT,
     PAGING_PARAMS,
     STAT_FILTER_NAMES,
+    BBoxField,
     IncidentFilterSet,
     ISODateTimeField,
     LonLatField,
@@ -73,6 +76,9 @@ def exception_handler(exc, context):
         exc = ValidationError(detail=get_error_detail(exc))
     elif isinstance(exc, DataError):
         exc = ValidationError({"detail": "A value is out of the range the database can store."})
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # Django's own 400 page is HTML; an API client gets the reason as JSON like every other error.
+        exc = ValidationError({"detail": f"The request body is too large: {exc}"})
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if response is not None and request is not None:
@@ -396,6 +402,7 @@ def incident_detail_data(incident: Incident, request) -> dict:
         "sub_event_type": incident.sub_event_type,
         "date": incident.date,
         "date_precision": incident.date_precision,
+        "date_label": incident_date_label(incident.date, incident.date_precision),
         "place_id": incident.place_id,
         "place": _place_brief(incident.place),
         "location_name": incident.location_name,
@@ -455,10 +462,25 @@ class IncidentDetailView(ApiView):
         operation_id="incidents_retrieve",
         parameters=[ID_PARAM],
         summary="One incident with its actors, every source's evidence, precision and history",
-        responses={200: s.IncidentDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
+        description="An incident merged into another answers 301 with the other's URL in `Location`.",
+        responses={
+            200: s.IncidentDetailSerializer,
+            301: OpenApiResponse(description="Merged into the incident at `Location`"),
+            404: s.ErrorSerializer,
+            **ERRORS,
+        },
     )
     def get(self, request, pk: str):
-        return Response(incident_detail_data(self._get(request, pk), request))
+        number = _pk(pk, "incident")
+        incident = selectors.incident_get(pk=number, user=request.user)
+        if incident is None:
+            merged_into = selectors.incident_merged_into(pk=number)
+            if merged_into is not None:
+                url = reverse("api:incident-detail", args=[merged_into])
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.build_absolute_uri(url) + (f"?{query}" if query else ""))
+            raise NotFound("No such incident.")
+        return Response(incident_detail_data(incident, request))
 
     @extend_schema(
         operation_id="incidents_partial_update",
@@ -657,6 +679,9 @@ def _place_row(place: Place) -> dict:
         "population": place.population,
         "longitude": place.point.x,
         "latitude": place.point.y,
+        "kind_label": selectors.place_kind(place),
+        "label": selectors.place_label(place),
+        "is_area": selectors.place_is_area(place),
     }
     distance = getattr(place, "distance", None)
     if distance is not None:
@@ -695,7 +720,7 @@ class PlaceListView(ApiView):
             qs = qs.filter(country=params["country"].upper())
         if params.get("q") and not params.get("near"):
             # Ranked by population and match (the gazetteer's own search), so a single page, no cursor.
-            found = selectors.place_search(q=params["q"], limit=page_size)
+            found = selectors.place_suggestions(q=params["q"], limit=page_size)
             country = (params.get("country") or "").upper()
             return Response(
                 {"next": None, "results": [_place_row(p) for p in found if not country or p.country == country]}
@@ -729,6 +754,30 @@ def _distance(point: Point):
     from django.contrib.gis.db.models.functions import Distance
 
     return Distance("point", point)
+
+
+class _LabelForm(forms.Form):
+    bbox = BBoxField(required=True)
+    zoom = forms.IntegerField(min_value=0, max_value=22)
+
+
+class PlaceLabelView(ApiView):
+    @extend_schema(
+        operation_id="places_labels",
+        summary="Place names for an offline base map: provinces, then cities, towns and villages as the zoom grows",
+        parameters=[
+            OpenApiParameter("bbox", str, required=True, description="minLon,minLat,maxLon,maxLat"),
+            OpenApiParameter("zoom", {"type": "integer", "minimum": 0, "maximum": 22}, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request):
+        params = parse_params(_LabelForm, request.query_params)
+        labels = selectors.place_labels(bbox=params["bbox"], zoom=params["zoom"])
+        response = Response({"labels": labels})
+        # The gazetteer changes rarely: browsers may keep labels for an hour.
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
 
 
 class PlaceDetailView(ApiView):

@@ -14,11 +14,23 @@ from .incidents import (
     incident_history,
     incident_list,
     incident_max_id,
+    incident_merged_into,
+    incident_overview_table,
     incident_removals,
     incident_rows,
     incident_summary,
 )
-from .places import place_get, place_provinces, place_search
+from .places import (
+    place_get,
+    place_ids_for_spelling,
+    place_is_area,
+    place_kind,
+    place_label,
+    place_labels,
+    place_provinces,
+    place_search,
+    place_suggestions,
+)
 from .timeline import incident_timeline, incident_timeline_from_summary, timeline_summary_supports
 from .visibility import EDITOR_GROUPS, PUBLIC_STATUSES, user_is_editor, visible_incidents, visible_statuses
 
@@ -50,14 +62,22 @@ __all__ = [
     "incident_history",
     "incident_list",
     "incident_max_id",
+    "incident_merged_into",
+    "incident_overview_table",
     "incident_removals",
     "incident_rows",
     "incident_summary",
     "incident_timeline",
     "incident_timeline_from_summary",
     "place_get",
+    "place_ids_for_spelling",
+    "place_is_area",
+    "place_kind",
+    "place_labels",
+    "place_label",
     "place_provinces",
     "place_search",
+    "place_suggestions",
     "point_cells",
     "source_list",
     "timeline_summary_supports",

@@ -32,7 +32,7 @@ def in_point_cells(qs: QuerySet[Incident], filters: dict) -> QuerySet[Incident]:
     """Adds the cells of the filter's bbox (if any), so that PostgreSQL reads the box's incidents from the (cell,
     event_type, date) index alone instead of the heap. Every event type is named when none is filtered, so that a
     date filter still narrows each descent. The exact `point && box` test stays."""
-    if not filters.get("bbox"):
+    if not filters.get("bbox") or filters.get("placeless"):
         return qs
     cells = point_cells(filters["bbox"])
     if cells is None:

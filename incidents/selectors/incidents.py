@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Coalesce
 
-from ..models import Actor, Incident, IncidentActor, IncidentRemoval
+from ..datefmt import date_label_sql
+from ..models import Actor, Incident, IncidentActor, IncidentRemoval, Place
 from ..text import normalize_name
 from .expressions import SQLText, X, Y
 from .visibility import PUBLIC_STATUSES, as_list, visible_incidents, visible_statuses
@@ -27,23 +30,74 @@ def _actor_match(value: str | int) -> Q:
     return Q(search_names__contains=[name]) | Q(parent__search_names__contains=[name])
 
 
+# `placeless`: with a bbox, also the incidents that have no map point ("include"), or only those ("only").
+PLACELESS_INCLUDE = "include"
+PLACELESS_ONLY = "only"
+DEFAULT_WITHIN_KM = 25.0
+MAX_WITHIN_KM = 500.0
+KM_PER_DEGREE_LAT = 111.32
+
+
+def _place_point(value) -> Point | None:
+    """`near` as a place id or a (lon, lat) pair."""
+    if isinstance(value, list | tuple):
+        return Point(float(value[0]), float(value[1]), srid=4326)
+    place = Place.objects.filter(pk=int(value)).only("point").first()
+    return place.point if place else None
+
+
+def _within_km(qs: QuerySet[Incident], near, km: float) -> QuerySet[Incident]:
+    point = _place_point(near)
+    if point is None:
+        return qs.none()
+    # A box of the radius first (the GiST answers it), then the exact distance on the sphere for the few inside.
+    dlat = km / KM_PER_DEGREE_LAT
+    dlon = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(point.y)), 0.01))
+    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    return qs.filter(point__bboverlaps=box, point__distance_lte=(point, D(km=km)))
+
+
+def _inside(qs: QuerySet[Incident], place_id) -> QuerySet[Incident]:
+    """Incidents inside a province (by the province every incident records, so placeless ones count) or a district
+    (by the district of the incident's place: the gazetteer has no district outlines)."""
+    area = Place.objects.filter(pk=int(place_id)).first()
+    if area is None:
+        return qs.none()
+    code = (area.feature_code or "").upper()
+    if code == "ADM1":
+        return qs.filter(country=area.country, admin1=area.admin1)
+    if code == "ADM2":
+        return qs.filter(
+            Q(place_id=area.pk)
+            | Q(place__country=area.country, place__admin1=area.admin1, place__admin2=area.admin2 or area.name)
+        )
+    return qs.filter(place_id=area.pk)
+
+
 def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
     """Incidents matching the filters, newest first; `rejected` ones only for editors who ask for them.
 
     Filters take cleaned values (incidents.api.filters.IncidentFilterSet makes them from query strings):
     bbox (min_lon, min_lat, max_lon, max_lat), date_from / date_to (date), event_type / sub_event_type / status /
-    country (lists), actor (id or any alias), place (id), admin1 (str), min_fatalities (int), min_confidence (0-1),
-    q (web-search syntax), updated_since (aware datetime). Empty values are ignored.
+    country (lists), actor (id or any alias), place (id: at that place), near (place id or (lon, lat)) with within_km
+    (float, default 25), inside (id of a province or district), admin1 (str), min_fatalities (int), min_confidence
+    (0-1), q (web-search syntax), updated_since (aware datetime), placeless ("include": the bbox also lets through
+    incidents with no map point; "only": just those). Empty values are ignored.
     """
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
     qs = Incident.objects.all()
 
     qs = qs.filter(status__in=visible_statuses(user=user, requested=filters.get("status")))
 
-    if "bbox" in filters:
+    placeless = filters.get("placeless")
+    if placeless == PLACELESS_ONLY:
+        qs = qs.filter(point__isnull=True)
+    elif "bbox" in filters:
         # For points, overlapping the box's bounding box is intersecting the box (edges included), and `&&` needs
         # no GEOS call per row on the index entries a page walks past.
-        qs = qs.filter(point__bboverlaps=Polygon.from_bbox(tuple(filters["bbox"])))
+        in_box = Q(point__bboverlaps=Polygon.from_bbox(tuple(filters["bbox"])))
+        # Incidents with no map point are in no view; a list that includes them reconciles with the timeline.
+        qs = qs.filter(in_box | Q(point__isnull=True) if placeless == PLACELESS_INCLUDE else in_box)
     if "date_from" in filters:
         qs = qs.filter(date__gte=filters["date_from"])
     if "date_to" in filters:
@@ -56,6 +110,10 @@ def incident_list(*, filters: dict, user=None) -> QuerySet[Incident]:
         qs = qs.filter(admin1=filters["admin1"])
     if "place" in filters:
         qs = qs.filter(place_id=int(filters["place"]))
+    if "near" in filters:
+        qs = _within_km(qs, filters["near"], float(filters.get("within_km") or DEFAULT_WITHIN_KM))
+    if "inside" in filters:
+        qs = _inside(qs, filters["inside"])
     if "min_fatalities" in filters:
         qs = qs.filter(fatalities__gte=int(filters["min_fatalities"]))
     if "min_confidence" in filters:
@@ -125,6 +183,7 @@ API_ROW_FIELDS = (
     ("id", "id"),
     ("event_id_cnty", "public_id"),
     *((name, name) for name in INCIDENT_ROW_FIELDS if name not in ("id", "created_at", "updated_at")),
+    ("date_label", "date_label"),
     ("created_at", "created_iso"),
     ("updated_at", "updated_iso"),
     ("source_count", "n_sources"),
@@ -140,6 +199,7 @@ def incident_api_rows(*, queryset: QuerySet[Incident], keys: tuple[str, ...] = (
         actors_json_text=SQLText(_ACTORS_WITH_ROLE_NAMES, TextField()),
         created_iso=_iso("created_at"),
         updated_iso=_iso("updated_at"),
+        date_label=SQLText(date_label_sql(), TextField()),
     ).values(*dict.fromkeys([row for _, row in API_ROW_FIELDS] + ["lon", "lat", "actors_json_text", *keys]))
 
 
@@ -150,6 +210,23 @@ def incident_get(*, pk: int, user=None) -> Incident | None:
         "source_links__article__source",
     )
     return visible_incidents(qs, user=user).filter(pk=pk).first()
+
+
+def incident_merged_into(*, pk: int, max_hops: int = 20) -> int | None:
+    """The incident a merged-away one now lives in, following merges of merges; None if it was never merged."""
+    target, hops = None, 0
+    current = pk
+    while hops < max_hops:
+        step = (
+            IncidentRemoval.objects.filter(incident_id=current, reason=IncidentRemoval.Reason.MERGED)
+            .order_by("-removed_at", "-pk")
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if step is None or Incident.objects.filter(pk=current).exists():
+            break
+        target, current, hops = step, step, hops + 1
+    return target
 
 
 def incident_history(*, incident: Incident, limit: int = 50) -> list[dict]:
@@ -242,3 +319,17 @@ def data_version() -> int:
         cursor.execute("SELECT version FROM incidents_data_version WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def incident_overview_table(*, filters: dict, user=None) -> list[dict]:
+    """Incidents and reported deaths per year and event type, newest year first: a country's or province's table."""
+    from django.db.models.functions import ExtractYear
+
+    return list(
+        incident_list(filters=filters, user=user)
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year", "event_type")
+        .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
+        .order_by("-year", "event_type")
+    )

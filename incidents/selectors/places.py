@@ -67,3 +67,145 @@ def place_search(*, q: str, limit: int = 20) -> QuerySet[Place]:
         .filter(similarity__gte=PLACE_SIMILARITY)
         .order_by("-similarity", F("population").desc(nulls_last=True), "pk")[:limit]
     )
+
+
+# What a gazetteer entry is, in the words a desk editor uses (never a GeoNames code such as PPL).
+_KIND_BY_CODE = {
+    "ADM1": "province",
+    "ADM2": "district",
+    "ADM3": "sub-district",
+    "AIRB": "air base",
+    "MILB": "base",
+    "INSM": "base",
+    "AIRP": "airport",
+    "AIRF": "airfield",
+    "MT": "mountain",
+    "MTS": "mountains",
+    "STM": "river",
+    "DAM": "dam",
+    "BDG": "bridge",
+    "PSTB": "border crossing",
+    "PPLX": "neighbourhood",
+}
+# Provinces and districts are areas: an incident can be "inside" one.
+AREA_CODES = frozenset({"ADM1", "ADM2"})
+CITY_POPULATION = 100_000
+TOWN_POPULATION = 10_000
+
+
+def place_kind(place: Place) -> str:
+    """ "province", "district", "city", "town", "village", "base"...: what the entry is, for suggestions and lists."""
+    code = (place.feature_code or "").upper()
+    if code in _KIND_BY_CODE:
+        return _KIND_BY_CODE[code]
+    if place.kind == Place.Kind.ADMIN_AREA:
+        return "area"
+    if place.kind == Place.Kind.FEATURE:
+        return "site"
+    if code in {"PPLC", "PPLA"} or (place.population or 0) >= CITY_POPULATION:
+        return "city"
+    if (place.population or 0) >= TOWN_POPULATION or code == "PPLA2":
+        return "town"
+    return "village"
+
+
+def place_is_area(place: Place) -> bool:
+    return (place.feature_code or "").upper() in AREA_CODES
+
+
+def place_label(place: Place) -> str:
+    """ "Kirkuk — city, Kirkuk province, Iraq": unique enough to tell the city from the province of the same name."""
+    from ..countries import country_name
+
+    kind = place_kind(place)
+    country = country_name(place.country) if place.country else ""
+    if kind == "province":
+        where = [country]
+    elif kind in {"district", "sub-district"}:
+        where = [f"{place.admin1} province" if place.admin1 else "", country]
+    else:
+        where = [
+            place.admin2 and place.admin2 != place.name and f"{place.admin2} district",
+            f"{place.admin1} province" if place.admin1 else "",
+            country,
+        ]
+    return f"{place.name} — {', '.join([kind, *[w for w in where if w]])}"
+
+
+def place_suggestions(*, q: str, limit: int = 10) -> list[Place]:
+    """Places named `q` for a picker: one entry per label (the gazetteer may hold a province twice, from ISO 3166-2
+    and from GeoNames), each carrying `.kind_label` and `.label`."""
+    seen: dict[str, Place] = {}
+    for place in place_search(q=q, limit=limit * 3):
+        label = place_label(place)
+        if label in seen:
+            continue
+        place.kind_label = place_kind(place)
+        place.label = label
+        seen[label] = place
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
+
+
+def place_ids_for_spelling(term: str, *, limit: int = 200) -> list[int]:
+    """Every place that any spelling of `term` names, and the entries sharing a name with them: "Hawler" names the
+    city of Erbil, whose name also names the province of Erbil."""
+    name = normalize_name(term or "")
+    if not name:
+        return []
+    variants = _place_name_variants(name)
+    named = list(Place.objects.filter(search_names__overlap=variants).values_list("pk", "search_names")[:limit])
+    if not named:
+        return []
+    spellings = sorted({s for _, names in named for s in names})
+    family = Place.objects.filter(search_names__overlap=spellings).values_list("pk", flat=True)[:limit]
+    return sorted({pk for pk, _ in named} | set(family))
+
+
+# Which places a base map names at each zoom: provinces always, then cities, towns and villages as it zooms in.
+LABEL_LIMIT = 400
+
+
+def label_rank(place: Place) -> int:
+    """0 province, 1 city, 2 town, 3 village or other site: the order in which a map names them."""
+    kind = place_kind(place)
+    return {"province": 0, "city": 1, "town": 2}.get(kind, 3)
+
+
+def label_min_population(zoom: int) -> int | None:
+    """The smallest population named at a zoom; None: provinces only."""
+    if zoom < 6:
+        return None
+    if zoom < 8:
+        return CITY_POPULATION
+    if zoom < 10:
+        return TOWN_POPULATION
+    return 0
+
+
+def place_labels(*, bbox: tuple[float, float, float, float], zoom: int) -> list[dict]:
+    """Place names for an offline base map of the box, largest first: {name, lon, lat, rank}."""
+    from django.contrib.gis.geos import Polygon
+    from django.db.models import Q
+
+    box = Polygon.from_bbox(bbox)
+    condition = Q(feature_code="ADM1")
+    minimum = label_min_population(zoom)
+    if minimum is not None:
+        towns = Q(kind=Place.Kind.POPULATED_PLACE, point__bboverlaps=box)
+        condition |= towns & (Q(population__gte=minimum) | Q(feature_code__in=["PPLC", "PPLA"])) if minimum else towns
+    places = (
+        Place.objects.filter(condition)
+        .only("name", "point", "feature_code", "kind", "population")
+        .order_by(F("population").desc(nulls_last=True), "pk")[:LABEL_LIMIT]
+    )
+    seen, labels = set(), []
+    for place in places:
+        rank = label_rank(place)
+        key = (place.name, rank)
+        if key in seen:
+            continue
+        seen.add(key)
+        labels.append({"name": place.name, "lon": place.point.x, "lat": place.point.y, "rank": rank})
+    return labels

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..live import announce_new_incidents
 from ..models import Incident, IncidentActor, IncidentRemoval, IncidentSource
 from .reports import combine_fatalities, fold_evidence, save_with_history, sync_place_fields
 from .search import incident_refresh_search
@@ -66,10 +67,13 @@ def incident_update(*, incident: Incident, user, reason: str = "", **changes) ->
         if "curator_locked" not in changes:
             incident.curator_locked = True
         incident.full_clean(exclude=["search_vector"])
+        created = incident.pk is None
         if not reason:
-            verb = "created" if incident.pk is None else "edited"
+            verb = "created" if created else "edited"
             reason = f"{verb}: {', '.join(sorted(changes))}" if changes else verb
         save_with_history(incident, user=user, reason=reason)
+        if created:
+            announce_new_incidents([incident.pk])
         if incident.status == Incident.Status.REJECTED and old_status != Incident.Status.REJECTED:
             IncidentRemoval.objects.create(incident_id=incident.pk, reason=IncidentRemoval.Reason.REJECTED)
         if old_status is None or {"summary"} & set(changes):
@@ -110,6 +114,23 @@ def incident_set_status(*, incidents: Iterable[Incident | int] | QuerySet, statu
     return len(locked)
 
 
+def merged_actor_roles(links: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(actor id, role) pairs of several reports as one incident: each actor once, in the first role given to it;
+    one actor 1 and one actor 2 (the first named), the others of those roles as associated actors."""
+    taken: set[int] = set()
+    seen: set[int] = set()
+    merged = []
+    for actor_id, role in links:
+        if actor_id in seen:
+            continue
+        seen.add(actor_id)
+        if role in taken and role != IncidentActor.Role.ASSOCIATED:
+            role = IncidentActor.Role.ASSOCIATED
+        taken.add(role)
+        merged.append((actor_id, role))
+    return sorted(merged, key=lambda pair: pair[1])
+
+
 def incident_merge(*, keep: Incident, drop: list[Incident], user) -> Incident:
     """Fold duplicate reports into `keep`: every source (evidence folded per article), every actor link, the earliest
     date, the widest casualty range; the dropped incidents are deleted (their history stays) and tombstoned."""
@@ -142,14 +163,16 @@ def incident_merge(*, keep: Incident, drop: list[Incident], user) -> Incident:
                 same.save(update_fields=["evidence", "extracted"])
                 source.delete()
 
-        kept_actors = set(IncidentActor.objects.filter(incident=target).values_list("actor_id", "role"))
-        for link in IncidentActor.objects.filter(incident_id__in=drop_ids).order_by("pk"):
-            if (link.actor_id, link.role) in kept_actors:
-                link.delete()
-            else:
-                link.incident = target
-                link.save(update_fields=["incident"])
-                kept_actors.add((link.actor_id, link.role))
+        # The kept incident's links first, so its roles win; then the dropped ones in the order they were made.
+        links = list(IncidentActor.objects.filter(incident=target).order_by("role", "pk")) + list(
+            IncidentActor.objects.filter(incident_id__in=drop_ids).order_by("incident_id", "role", "pk")
+        )
+        wanted = merged_actor_roles([(link.actor_id, link.role) for link in links])
+        if wanted != [(link.actor_id, link.role) for link in links if link.incident_id == target.pk]:
+            IncidentActor.objects.filter(incident_id__in=[target.pk, *drop_ids]).delete()
+            IncidentActor.objects.bulk_create(
+                [IncidentActor(incident=target, actor_id=actor_id, role=role) for actor_id, role in wanted]
+            )
 
         earliest = min(everyone, key=lambda i: (i.date, Incident.DatePrecision.rank(i.date_precision)))
         target.date, target.date_precision = earliest.date, earliest.date_precision

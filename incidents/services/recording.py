@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from ..live import announce_new_incidents
 from ..models import Article, Incident, IncidentActor, IncidentRemoval, IncidentSource, Place
 from .reports import combine_fatalities, fold_evidence, sync_place_fields
 from .search import incident_refresh_search
@@ -99,6 +100,7 @@ class ArticleIncidentRecorder:
         self.roles: dict[int, list[tuple[int, int]]] = {}
         # Incidents whose searchable text grew: id -> [new (vector built from scratch), evidence to add].
         self.search: dict[int, list] = {}
+        self.created_ids: list[int] = []
 
     def _known(self, incident: Incident) -> None:
         if incident.pk in self.others:
@@ -140,6 +142,7 @@ class ArticleIncidentRecorder:
             self.roles[incident.pk] = []
             self._link_actors(incident, actor_names)
             self._searchable(incident, evidence, new=True)
+            self.created_ids.append(incident.pk)
             return incident, True
         self._known(incident)
         link = self.links.get(incident.pk)
@@ -200,6 +203,7 @@ class ArticleIncidentRecorder:
         The vectors grow by the new evidence instead of being rebuilt from every source (as
         `incident_refresh_search` does): an incident reported by dozens of outlets would otherwise re-parse all their
         evidence for each new report. The lexemes and weights are the same; only positions differ."""
+        announce_new_incidents(self.created_ids)
         new_links = [link for link in self.links.values() if link.pk is None]
         if new_links:
             IncidentSource.objects.bulk_create(new_links)

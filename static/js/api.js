@@ -7,6 +7,9 @@ export const FILTER_KEYS = [
   "sub_event_type",
   "actor",
   "place",
+  "near",
+  "within_km",
+  "inside",
   "admin1",
   "country",
   "min_fatalities",
@@ -76,6 +79,7 @@ export function stateFromURL(search = window.location.search) {
     lng: num("lng"),
     z: num("z"),
     tl_bbox: params.get("tl_bbox") === "1",
+    tl_metric: params.get("tl_metric") === "fatalities" ? "fatalities" : "count",
   };
 }
 
@@ -94,6 +98,7 @@ export function stateToURL(state) {
     params.set("z", String(Math.round(state.z)));
   }
   if (state.tl_bbox) params.set("tl_bbox", "1");
+  if (state.tl_metric === "fatalities") params.set("tl_metric", "fatalities");
   const query = params.toString();
   return query ? `?${query}` : window.location.pathname;
 }

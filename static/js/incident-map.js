@@ -201,7 +201,12 @@ export class IncidentMap {
       if (register) this.markers.set(String(props.id), marker);
       // One element per marker: Popup.update() calls a content function again, which would drop the loaded detail.
       let content = null;
-      marker.bindPopup(() => (content ||= this.popupContent(props)), { maxWidth: 340, minWidth: 240 });
+      marker.bindPopup(() => (content ||= this.popupContent(props)), {
+        maxWidth: 340,
+        minWidth: 240,
+        // Panned clear of the status line ("Map tiles are unavailable...") at the top of the map.
+        autoPanPaddingTopLeft: [20, 72],
+      });
       marker.on("popupopen", () => this.fillPopup(marker, props));
     }
     return marker;
@@ -230,8 +235,13 @@ export class IncidentMap {
   }
 
   describe(d) {
+    const roleWords = this.config?.role_words || {};
     const actors = (d.actors || [])
-      .map((a) => (typeof a === "string" ? a : a.name || (a.actor && a.actor.name) || ""))
+      .map((a) => {
+        if (typeof a === "string") return a;
+        const name = a.name || (a.actor && a.actor.name) || "";
+        return name && roleWords[a.role] ? `${name} (${roleWords[a.role]})` : name;
+      })
       .filter(Boolean);
     const sources = d.sources || d.source_links || d.articles || [];
     const casualties = [
@@ -248,7 +258,7 @@ export class IncidentMap {
         el("span", { class: "swatch", style: `--c:${this.colors[d.event_type] || "#555"}` }),
         this.subLabels[d.sub_event_type] || this.labels[d.event_type] || d.event_type,
       ),
-      el("p", { class: "popup-meta" }, el("time", { datetime: d.date }, d.date), " · ", where),
+      el("p", { class: "popup-meta" }, el("time", { datetime: d.date }, d.date_label || d.date), " · ", where),
       el("p", { class: "popup-casualties" }, casualties.join(", ")),
       actors.length ? el("p", { class: "popup-actors" }, "Actors: ", actors.join("; ")) : null,
       d.summary ? el("p", { class: "popup-summary" }, d.summary) : null,
@@ -296,13 +306,26 @@ export class IncidentMap {
    * Opens the popup for an incident chosen in the list, on a marker of its own: the loaded markers may be inside a
    * cluster, or be redrawn by the load that the pan to it starts, which would close a popup bound to them.
    */
-  open(feature) {
+  open(feature, { onClose = null } = {}) {
     const id = String(feature.id ?? feature.properties.id);
     const [lng, lat] = feature.geometry.coordinates;
     this.focusLayer.clearLayers();
     const marker = this.pointMarker({ id, ...feature.properties }, [lat, lng], { register: false });
     this.focusLayer.addLayer(marker);
-    marker.on("popupclose", () => this.focusLayer.removeLayer(marker));
+    marker.on("popupclose", () => {
+      this.focusLayer.removeLayer(marker);
+      if (onClose) onClose();
+    });
+    marker.on("popupopen", (event) => {
+      // Keyboard and screen-reader users land in the popup they asked for, not on <body>.
+      const content = event.popup.getElement()?.querySelector(".leaflet-popup-content");
+      if (content) {
+        content.setAttribute("tabindex", "-1");
+        content.setAttribute("role", "dialog");
+        content.setAttribute("aria-label", "Incident details (Esc closes)");
+        content.focus({ preventScroll: true });
+      }
+    });
     marker.openPopup();
   }
 }

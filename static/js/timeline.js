@@ -76,10 +76,13 @@ export class Timeline {
     this.interval = "month";
     this.selection = null;
     this.silent = false;
+    // What the bars measure: "count" (incidents) or "fatalities" (people reported killed).
+    this.metric = "count";
     new ResizeObserver(() => this.draw()).observe(container);
   }
 
-  render(rows, { interval, selection, window: range = null }) {
+  render(rows, { interval, selection, window: range = null, metric = "count" }) {
+    this.metric = metric === "fatalities" ? "fatalities" : "count";
     this.range = range;
     this.rows = rows;
     this.interval = interval;
@@ -97,7 +100,7 @@ export class Timeline {
     const keys = this.types.map((t) => t.value);
     const byDate = d3.rollup(
       this.rows,
-      (v) => Object.fromEntries(keys.map((k) => [k, d3.sum(v.filter((r) => r.event_type === k), (r) => r.count)])),
+      (v) => Object.fromEntries(keys.map((k) => [k, d3.sum(v.filter((r) => r.event_type === k), (r) => r[this.metric])])),
       (r) => +step.floor(parseDate(r.date)),
     );
     const table = [...byDate.entries()].map(([t, counts]) => ({ date: new Date(t), ...counts })).sort((a, b) => a.date - b.date);
@@ -143,16 +146,18 @@ export class Timeline {
       .selectAll("title")
       .data((d) => [d])
       .join("title")
-      .text((d) => `${fmt(d.data.date)}: ${d.data[d.key]} ${label[d.key]}`);
+      .text((d) => `${fmt(d.data.date)}: ${d.data[d.key]} ${this.metric === "fatalities" ? "killed in " : ""}${label[d.key]}`);
     this.xAxisG.attr("transform", `translate(0,${height - bottom})`).call(d3.axisBottom(x).ticks(Math.max(2, width / 90)));
     this.yAxisG.attr("transform", `translate(${left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxY), maxY >= 10000 ? "~s" : ",d"));
     this.x = x;
     this.step = step;
     const total = d3.sum(table, (d) => d3.sum(keys, (k) => d[k]));
     const busiest = d3.greatest(table, (d) => d3.sum(keys, (k) => d[k]));
+    const noun = this.metric === "fatalities" ? "people killed" : "incidents";
+    this.container.dataset.total = String(total);
     this.container.setAttribute(
       "aria-label",
-      `${total} incidents from ${fmt(table[0].date)} to ${fmt(table.at(-1).date)}; ` +
+      `${total} ${noun} from ${fmt(table[0].date)} to ${fmt(table.at(-1).date)}; ` +
         `most in ${fmt(busiest.date)} (${d3.sum(keys, (k) => busiest[k])}).`,
     );
     const brush = d3
