@@ -30,6 +30,7 @@ MIX = (("clusters", 30), ("timeline", 20), ("list", 25), ("geojson", 15), ("csv"
 
 
 def _box(rng: random.Random, span: float) -> str:
+    span = min(span, 11.0)  # a low zoom's viewport is clipped to the covered area, as the dashboard's is
     lon = rng.uniform(AREA[0], AREA[2] - span)
     lat = rng.uniform(AREA[1], AREA[3] - span * 0.7)
     return f"{lon:.3f},{lat:.3f},{lon + span:.3f},{lat + span * 0.7:.3f}"
