@@ -1,6 +1,6 @@
 """`make bench`: fill a dedicated database with N synthetic incidents and measure the hot paths against targets.
 
-    python -m bench.run --n 1000000 [--only list,tiles,timeline,cursor,csv,extraction,ingest,browser] [--repeat 30]
+    python -m bench.run --n 1000000 [--only list,tiles,timeline,cursor,csv,extraction,ingest,browser,load] [--repeat 30]
 
 Every figure is server time in-process (Django test client, no network): median and p95 over repeated requests,
 next to the stock approach the technique replaces and the ratio. Writes bench/results.md (bench/results-10m.md for
@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
-SECTIONS = ("list", "cursor", "tiles", "timeline", "csv", "extraction", "ingest", "browser")
+SECTIONS = ("list", "cursor", "tiles", "timeline", "csv", "extraction", "ingest", "browser", "load")
 # A province-sized box around Anbar's Euphrates towns (Ramadi, Fallujah, Hit), and the Nineveh plain for tiles.
 PROVINCE_BBOX = (42.5, 32.8, 44.5, 34.0)
 # Other engineers' benchmarks get a budget, so that `make bench` stays under 30 minutes.
@@ -630,6 +630,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     configure_environment(args.n)
+    from bench.load import bench_load
+
     if args.csv_child:
         csv_child()
         return
@@ -656,6 +658,7 @@ def main(argv: list[str] | None = None) -> None:
         "extraction": lambda: bench_external("extraction"),
         "ingest": lambda: bench_ingest(args.n),
         "browser": lambda: bench_browser(args.repeat),
+        "load": lambda: bench_load(Figure),
     }
     for section in only:
         section_started = time.monotonic()

@@ -64,12 +64,14 @@ def _queue_article(article_id: int) -> None:
     services.article_queue_on_commit(article_ids=[article_id])
 
 
-def _read_submitted(article: Article) -> PageText:
+def _read_submitted(article: Article) -> tuple[PageText, list[str]]:
+    """Submitted text read for storage, and the other hashes a copy of it may be stored under: a file or a paste
+    keeps its first line apart as the headline, which a tool may have sent as the text's first paragraph."""
     if looks_like_html(article.text):
-        return parse_html(article.text, url=article.url or None)
-    if not article.title and "\n" in article.text.strip():
-        return parse_plain(article.text)  # the headline on the first line, as in a file or a paste
-    return PageText(title=article.title, text=clean_text(article.text))
+        return parse_html(article.text, url=article.url or None), []
+    parsed = PageText(title=article.title, text=clean_text(article.text))
+    _, _, after_headline = parsed.text.partition("\n")
+    return parsed, [content_hash(after_headline)] if after_headline.strip() else []
 
 
 def ingest_article(article: Article, *, reread: bool = False) -> dict:
@@ -98,13 +100,14 @@ def ingest_article(article: Article, *, reread: bool = False) -> dict:
     elif looks_like_html(article.text) or (article.fetched_at is None and article.text.strip()):
         # Submitted text (the API stores it as sent): read the way files and pastes are, so the one content hash is
         # taken over the same body whatever the path, and markup never reaches extraction.
-        parsed = _read_submitted(article)
+        parsed, also = _read_submitted(article)
         saved = services.article_save_text(
             article=article,
             title=parsed.title,
             text=parsed.text,
             content_hash=content_hash(parsed.text),
             published=parsed.published,
+            copy_hashes=also,
         )
         if saved is None:
             return {"duplicate": True}

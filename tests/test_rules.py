@@ -72,7 +72,7 @@ def test_rejected_incidents_are_visible_to_editors_only(user, django_user_model)
 
 def test_the_precision_order_is_the_order_of_the_choices():
     ranks = [Incident.DatePrecision.rank(v) for v in ("day", "week", "month", "year", "received", "decade")]
-    assert ranks == [0, 1, 2, 3, 4, 5]
+    assert ranks == [0, 1, 2, 3, 4, 5], "a date by receipt is the least precise: any dated report replaces it"
     assert [Incident.GeoPrecision.rank(v) for v in ("exact", "near", "admin", "country")] == [0, 1, 2, 3]
 
 

@@ -255,13 +255,16 @@ def article_save_text(
     content_hash: str,
     published: dt.date | dt.datetime | None = None,
     final_url: str = "",
+    copy_hashes: Iterable[str] = (),
 ) -> Article | None:
     """Store an article's fetched (or cleaned) text. Returns None when the text is a copy of another article's:
     the row is then marked a duplicate of that article (its text not kept), so that one story is one article and
     the copy's status URL still answers, naming the original."""
     text, title = _fit_text(text), article_text.strip_invisible(title)
     with transaction.atomic():
-        original = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        # `copy_hashes`: other forms of the same text that a copy may be stored under (without its headline, say).
+        hashes = [content_hash, *copy_hashes]
+        original = Article.objects.filter(content_hash__in=hashes).exclude(pk=article.pk).order_by("pk").first()
         if original is not None:
             log.info("Article %s is a copy of article %s", article.pk, original.pk)
             now = timezone.now()
