@@ -2,12 +2,11 @@
 puts the deadliest doubtful incidents first, the dashboard can hide doubtful ones."""
 
 import datetime as dt
+import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from incidents.models import Incident
 from ingest.tasks import ingest_article
@@ -15,7 +14,6 @@ from tests.factories import ArticleFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/incidents/"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _article(text, **kw):
@@ -72,16 +70,12 @@ def test_admins_review_queue_puts_the_deadliest_doubtful_unreviewed_incidents_fi
     assert shown == [big_doubt.pk, small_doubt.pk, big_sure.pk]
 
 
-def test_the_extract_command_writes_each_incidents_confidence(extraction_index):
+def test_the_extract_command_writes_each_incidents_confidence(extraction_index, tmp_path):
     row = {"id": "a", "title": "", "text": "A car bomb exploded in Kirkuk on Tuesday, killing five people.",
            "published": "2021-12-03", "url": None}  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "manage.py", "extract", "--input", "-"],
-        input=json.dumps(row),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    (incident,) = json.loads(out.stdout)["incidents"]
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(row))
+    out = io.StringIO()
+    call_command("extract", input=str(path), stdout=out)
+    (incident,) = json.loads(out.getvalue())["incidents"]
     assert 0 < incident["confidence"] < 1 and incident["confidence_reasons"]

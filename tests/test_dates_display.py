@@ -34,7 +34,7 @@ def test_the_api_writes_the_same_label_as_the_pages(api_client):
     assert {row["id"]: row["date_label"] for row in rows} == made
     first = next(iter(made))
     assert api_client.get(f"/api/v1/incidents/{first}/").json()["date_label"] == made[first]
-    features = api_client.get("/api/v1/incidents/", {"format": "geojson"}).json()["features"]
+    features = api_client.get("/api/v1/incidents/", {"format": "geojson", "page_size": 50}).json()["features"]
     assert {f["id"]: f["properties"]["date_label"] for f in features} == made
 
 

@@ -270,7 +270,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     country = _CountryFilter(help_text="ISO 3166-1 alpha-2 codes or names, comma-separated, e.g. `IQ,SY`.")
     admin1 = django_filters.CharFilter(max_length=120, help_text="Province (admin1) exactly as written, e.g. `Kirkuk`.")
     min_fatalities = IntFilter(min_value=0, max_value=MAX_INT, help_text="At least this many fatalities (best).")
-    min_confidence = django_filters.NumberFilter(
+    min_confidence = FloatFilter(
         min_value=0,
         max_value=1,
         help_text="Hide extracted incidents less sure than this (0-1, see `confidence`); incidents a person entered "
@@ -334,6 +334,13 @@ _SCHEMA_TYPES = {
 }
 
 
+# `near`: a place id, or lon,lat (NearField).
+NEAR_PATTERN = (
+    r"^(?:[0-9]{1,18}|-?(?:180(?:\.0+)?|1[0-7][0-9](?:\.[0-9]+)?|[0-9]{1,2}(?:\.[0-9]+)?),"
+    r"-?(?:90(?:\.0+)?|[0-8]?[0-9](?:\.[0-9]+)?))$"
+)
+
+
 def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParameter]:
     """OpenAPI query parameters for a filter set, with the formats given in its help texts."""
     params = []
@@ -365,6 +372,15 @@ def openapi_parameters(filterset_class=IncidentFilterSet) -> list[OpenApiParamet
             params.append(OpenApiParameter(name, schema, description=description))
         else:
             kind = _SCHEMA_TYPES.get(type(flt), OpenApiTypes.STR)
+            if kind == OpenApiTypes.NUMBER:
+                kind = {"type": "number"}
+                for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
+                    if bound in flt.extra:
+                        kind[key] = flt.extra[bound]
+            elif name == "near":
+                kind = {"type": "string", "pattern": NEAR_PATTERN}
+            elif kind == OpenApiTypes.STR and name not in BLANK_FILTERS:
+                kind = {"type": "string", "minLength": 1}  # an empty value is a 400 (reject_blank_params)
             params.append(OpenApiParameter(name, kind, description=description))
     return params
 

@@ -36,6 +36,7 @@ from incidents.text import normalize_name
 
 from . import serializers as s
 from .filters import (
+    BBOX_PATTERN,
     BLANK_FILTERS,
     FILTER_PARAMS,
     LONLAT_PATTERN,
@@ -762,11 +763,18 @@ class _LabelForm(forms.Form):
 
 
 class PlaceLabelView(ApiView):
+    query_params = frozenset({"bbox", "zoom"})
+
     @extend_schema(
         operation_id="places_labels",
         summary="Place names for an offline base map: provinces, then cities, towns and villages as the zoom grows",
         parameters=[
-            OpenApiParameter("bbox", str, required=True, description="minLon,minLat,maxLon,maxLat"),
+            OpenApiParameter(
+                "bbox",
+                {"type": "string", "pattern": BBOX_PATTERN},
+                required=True,
+                description="minLon,minLat,maxLon,maxLat",
+            ),
             OpenApiParameter("zoom", {"type": "integer", "minimum": 0, "maximum": 22}, required=True),
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},

@@ -7,6 +7,7 @@ from django.db.backends.postgresql.psycopg_any import sql as psql
 from django.db.models import QuerySet
 
 from ..countries import country_name, country_numeric, covered_countries
+from ..datefmt import date_label_sql
 from ..models import Actor, Article, Incident, IncidentSource, Place, Source
 from ..taxonomy import DISORDER_TYPE, EventType, SubEventType
 from .expressions import X, Y, sql_case
@@ -185,6 +186,7 @@ def _export_pages(
             "actors_json",
             "n_sources",
             "public_id",
+            "confidence",
         )
     )
     base_sql, params = base.query.sql_with_params()
@@ -265,7 +267,9 @@ _GEOJSON_PROPERTIES = (
     ("injured", "i.injured"),
     ("missing", "i.missing"),
     ("status", "i.status"),
+    ("confidence", "i.confidence"),
     ("summary", "i.summary"),
+    ("date_label", date_label_sql("i")),
     ("created_at", "i.created_at"),
     ("updated_at", "i.updated_at"),
     ("source_count", "i.n_sources"),
