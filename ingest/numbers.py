@@ -32,6 +32,14 @@ _DEATH_OF = re.compile(
     re.I,
 )
 
+# "Tahsin al-Shahmani was shot dead", "Atheel al-Nujaifi, the governor, was killed": a named person told dead is
+# one person (a pronoun's person was counted where the text named them).
+_NAMED_ONE = re.compile(
+    r"(?:^|(?<=[;:]\s)|(?<=,\s))(?!(?:He|She|It|This|That|Who|The|His|Her|Its)\b)"
+    r"(?=[A-Z][\w\u2019'.-]*(?:\s+(?:[A-Z][\w\u2019'.-]*|al-[\w\u2019'-]+|bin|ibn)){0,4}"
+    r"(?:,[^.;]{0,120}?,)?\s+(?:was|has been|had been)\s+(?:shot dead|killed|assassinated|gunned down|murdered|"
+    r"executed|beheaded|found dead|stabbed to death|shot and killed)\b)"
+)
 # "killed a contractor", "wounding an officer": one person.
 _VERB_ONE = re.compile(
     r"\b(kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|gunned down|assassinat(?:ed|ing)|"
@@ -140,6 +148,7 @@ def digitize(sentence: str) -> str:
     text = _DEATH_OF.sub("killed ", text)
     text = _PAIR.sub("1 ", text)
     text = _ONE.sub("1 ", text)
+    text = _NAMED_ONE.sub("1 ", text)
     text = _VERB_ONE.sub(r"\1 1 ", text)
     text = _VERB_PRONOUN.sub(r"\1 1 man", text)
     text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count

@@ -263,3 +263,40 @@ def test_it_makes_an_arrest_after_a_riot_an_event_of_its_own(extraction_index):
         published=dt.date(2020, 2, 8),
     )
     assert sorted(i.sub_event_type for i in result.incidents) == ["arrests", "violent_demonstration"]
+
+
+def test_it_counts_one_for_a_named_person_told_dead_but_not_for_a_pronoun():
+    assert casualties("Hassan Ali al-Jubouri was shot dead outside his home on Friday.").fatalities == 1
+    assert casualties("Qassem Hamid, a local council member, was killed by a sticky bomb.").fatalities == 1
+    assert casualties("He was killed in 2006.").fatalities is None
+
+
+def test_it_gives_a_headline_toll_that_sums_a_wave_of_attacks_to_none_of_them(extraction_index):
+    result = extract(
+        "The blasts began when a car bomb went off in Samarra on Monday. In Baquba, a roadside bomb killed two "
+        "policemen.",
+        title="Wave of Attacks Kills 25 in Iraq",
+        published=dt.date(2014, 3, 10),
+    )
+    assert sorted((i.place.name, i.fatalities) for i in result.incidents) == [("Baquba", 2), ("Samarra", None)]
+
+
+def test_it_tells_another_bomb_in_the_nearby_town_apart(extraction_index):
+    result = extract(
+        "A roadside bomb killed five people at a market in the town of Yusufiyah, south of Baghdad, on Tuesday. "
+        "Another bomb went off on a busy street in the nearby town of Mahmudiyah, killing three, police said.",
+        published=dt.date(2014, 3, 12),
+    )
+    assert sorted((i.place.name, i.fatalities) for i in result.incidents) == [("Mahmudiyah", 3), ("Yusufiyah", 5)]
+
+
+def test_it_keeps_two_tolls_told_near_each_other_as_two_events(extraction_index):
+    result = extract(
+        "Two suicide bombers blew themselves up at a checkpoint 30 kilometers (20 miles) north of Baghdad on "
+        "Thursday, killing seven soldiers.\n\nIn a separate incident in Baghdad, gunmen killed a shop owner.\n\n"
+        "In the town of Tarmiyah, north of Baghdad, a suicide bomber drove his car into an army post on Thursday, "
+        "killing three soldiers.",
+        published=dt.date(2015, 1, 29),
+    )
+    suicide = sorted(i.fatalities for i in result.incidents if i.sub_event_type == "suicide_bomb")
+    assert suicide == [3, 7]

@@ -35,8 +35,9 @@ _ELSEWHERE = (
 # "A series of bombings across Iraq killed 15", "Bombings and a shooting killed 19 around Baghdad": a sum of the
 # events the story then tells one by one; its toll belongs to none of them.
 AGGREGATE = re.compile(
-    r"\b(?:a (?:series|string|spate|wave|number) of (?:\w+ )?(?:attacks|bombings|blasts|explosions|strikes|airstrikes|"
-    r"incidents|clashes)|a total of|(?:several|separate|multiple|a number of) (?:attacks|bombings|incidents|blasts)|"
+    r"\b(?:(?:an? |new )*(?:series|string|spate|wave|number|rash|flurry|barrage) of (?:[\w-]+ ){0,4}?"
+    r"(?:attacks|bombings|bombs|blasts|explosions|strikes|airstrikes|air strikes|raids|shootings|incidents|clashes)|"
+    r"a total of|(?:several|separate|multiple|a number of) (?:attacks|bombings|incidents|blasts)|"
     r"in (?:different|separate|several|various|multiple) (?:areas|places|parts|incidents|attacks|towns|provinces|"
     r"cities|regions)|across (?:the country|Iraq|Syria|the (?:province|region|governorate|capital))|"
     r"(?:bombings|attacks|airstrikes|air strikes|explosions|blasts) and (?:an? )?(?:\w+ )?(?:shootings?|clashes|"
@@ -48,12 +49,29 @@ AGGREGATE = re.compile(
 def _sums_events(sentence: str, trigger: Trigger) -> bool:
     """The sum is the subject of the sentence ("A series of bombings killed 15"), not context ("..., the latest in a
     string of attacks on the base"). (A sum names no town where it happened: the caller checks that.)"""
+    return _sum_before(sentence, trigger.end + 15)
+
+
+_TOLL_VERB = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|die[sd]|dead|wound(?:s|ed|ing)|injur(?:es|ed|ing)|leav(?:es|ing)|left|claim(?:s|ed))\b",
+    re.I,
+)
+
+
+def _sum_before(sentence: str, limit: int) -> bool:
     m = AGGREGATE.search(sentence)
     return (
         m is not None
-        and m.start() <= trigger.end + 15
+        and m.start() <= limit
         and not re.search(r"\b(?:latest|last|one|part|first|second|third)\s+(?:in|of)\s+$", sentence[: m.start()])
     )
+
+
+def sums_toll(sentence: str) -> bool:
+    """A sentence with no single event whose toll is a sum ("A string of bombs in cities across Iraq killed 32"):
+    the sum is told before the toll's verb, so the toll belongs to no one event."""
+    verb = _TOLL_VERB.search(sentence)
+    return verb is not None and _sum_before(sentence, verb.start())
 
 
 # A sentence whose subject is the event just told: it places or dates that event, whatever its clauses add.
@@ -231,7 +249,7 @@ class _State:
 def _without_event(doc: Document, s: Sentence, previous: Draft | None, dates: list[DatePhrase], st: _State) -> None:
     """A sentence with no event of its own: its toll, places and days go to the story told just before."""
     cas = s.casualties
-    if cas.any() and previous is not None and s.no - previous.sentence_no <= 3:
+    if cas.any() and previous is not None and s.no - previous.sentence_no <= 3 and not sums_toll(s.text):
         previous.take_casualties(cas, "follow-up")
         previous.evidence.append(s.text)
         previous.sentence_no = s.no

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..events import best_trigger
 from ..numbers import casualties
 from .document import Document
+from .drafts import sums_toll
 
 # The lede: an incident first told this far into the body is not the headline's.
 LEDE_SENTENCES = 3
@@ -15,8 +16,8 @@ def run(doc: Document) -> None:
     if not doc.title:
         return
     toll = casualties(doc.title)
-    if not toll.any():
-        return
+    if not toll.any() or sums_toll(doc.title):
+        return  # "Wave of Attacks Kills 32 in Iraq": a sum of the events the body tells, no one event's toll
     trigger = best_trigger(doc.title)
     lead = next(
         (

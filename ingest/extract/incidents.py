@@ -36,6 +36,18 @@ def _specify_generic_attacks(doc: Document) -> None:
                 break
 
 
+def _own_tolls_differ(a: Draft, b: Draft) -> bool:
+    """Each told with a toll of its own, at places only near each other ("30 km north of Baghdad ... killing seven",
+    "in Tarmiyah ... killing three"): two events, not one told twice."""
+    return (
+        a.toll_source == b.toll_source == "sentence"
+        and a.fatalities is not None
+        and b.fatalities is not None
+        and a.fatalities != b.fatalities
+        and a.mention.entry.place_id != b.mention.entry.place_id
+    )
+
+
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
     """One article telling the same kind of event at the same place twice, far apart, is telling one event."""
     kept: list[Draft] = []
@@ -50,6 +62,7 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
                 and k.trigger.sub_event_type == d.trigger.sub_event_type
                 and k.background == d.background
                 and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)
+                and not _own_tolls_differ(k, d)
             ),
             None,
         )

@@ -9,7 +9,9 @@ from .document import Document
 
 # "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
 SEPARATE = re.compile(
-    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:attack|incident|strike))\b", re.I
+    r"\b(?:separately|(?:in )?a separate|elsewhere|meanwhile|in another|another (?:[\w-]+ ){0,2}?(?:attack|incident|"
+    r"strike|airstrike|air strike|bomb|bombing|blast|explosion|bomber|raid|ambush|clash|shelling|assault))\b",
+    re.I,
 )
 # "Gunmen attacked checkpoints in response": a reprisal is an event of its own, wherever the sentence says so.
 RESPONSE = re.compile(r"\bin (?:response|retaliation|revenge)\b|\bretaliat(?:ed|ing|ory)\b", re.I)
