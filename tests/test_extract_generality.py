@@ -300,3 +300,16 @@ def test_it_keeps_two_tolls_told_near_each_other_as_two_events(extraction_index)
     )
     suicide = sorted(i.fatalities for i in result.incidents if i.sub_event_type == "suicide_bomb")
     assert suicide == [3, 7]
+
+
+def test_it_reads_protests_that_were_held_or_dispersed_as_events(extraction_index):
+    result = extract(
+        "Other protests were held, but dispersed, in Kalar, Chamchamal and Ranya, which are all in areas "
+        "controlled by the PUK.",
+        published=dt.date(2022, 8, 7),
+    )
+    assert sorted((i.sub_event_type, i.place.name) for i in result.incidents) == [
+        ("peaceful_protest", "Chamchamal"),
+        ("peaceful_protest", "Kalar"),
+        ("peaceful_protest", "Ranya"),
+    ]
