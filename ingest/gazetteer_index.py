@@ -14,7 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# A word, with the apostrophes inside a transliterated name ("Ba’shiqah", "Ma'dan") kept in it; an English
+# possessive or contraction ("Baghdad's", "didn't") ends the word.
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’‘`ʿʾ](?!(?:s|t|d|ll|re|ve|m)\b)[^\W_]+)*", re.UNICODE)
+_INNER_APOSTROPHE = re.compile(r"['’‘`ʿʾ]")
 
 # Arabic definite articles as transliterated: "al-Taji", "Ar Ramadi", "As Samawah".
 ARTICLES = frozenset({"al", "el", "ar", "as", "at", "ad", "an", "az", "ash", "adh", "ath", "aț", "ul"})
@@ -65,7 +68,7 @@ def fold(value: str) -> str:
 
 
 def name_tokens(value: str) -> tuple[str, ...]:
-    return tuple(TOKEN_RE.findall(fold(value)))
+    return tuple(_INNER_APOSTROPHE.sub("", t) for t in TOKEN_RE.findall(fold(value)))
 
 
 class Token(NamedTuple):
@@ -89,7 +92,7 @@ def tokenize(text: str) -> list[Token]:
         word = m.group()
         norm = cache.get(word)
         if norm is None:
-            norm = word.lower() if word.isascii() else fold(word)
+            norm = _INNER_APOSTROPHE.sub("", word.lower() if word.isascii() else fold(word))
             if len(cache) < 200_000:
                 cache[word] = norm
         out.append(Token(word, norm, m.start(), m.end()))

@@ -128,6 +128,11 @@ def test_it_matches_spellings_that_differ_in_doubled_letters_articles_and_spaces
     assert {"Ma‘dān", "Jisr ash Shughūr", "Seyid Sadiq"} <= names
 
 
+def test_it_matches_a_name_written_with_an_apostrophe_inside_but_not_a_possessive(extraction_index):
+    result = extract("Peshmerga forces killed 12 militants in Ba’shiqah. Baghdad's police said so.")
+    assert [(p.name, p.canonical) for p in result.places] == [("Ba’shiqah", "Bashiqa"), ("Baghdad", "Baghdad")]
+
+
 def test_it_takes_a_name_after_a_kinship_word_for_a_person(extraction_index):
     text = "Gunmen shot dead an activist in Karbala on Sunday, his brother Zubair said."
     assert [p.canonical for p in extract(text).places] == ["Karbala"]
