@@ -465,7 +465,7 @@ REALIS = _p(
     r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
     r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
     r"(?:was|were|had been|have been) (?:held|staged|organi[sz]ed|dispersed|broken up)|dispersed|staged|"
-    r"took to the streets|"
+    r"took to the streets|executed|beheaded|massacred|gunned down|shot dead|blew (?:himself|herself|themselves) up|"
     r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) "
 )
 CROWD = _p(r"\b(?:protesters|demonstrators|rioters|protest(?:s|ing)?|demonstrations?|sit-ins?|crowds? of)\b")

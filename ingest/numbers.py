@@ -89,7 +89,9 @@ def _patterns(word: str, outcome: str) -> list[re.Pattern]:
         # "killing four", "killed 30 people", "death toll rose to 12", "injuring more than 150"
         re.compile(
             r"\b(?:"
-            + word.replace("killed", "kill(?:ed|ing|s)").replace("injured", "injur(?:ed|ing|es)")
+            + word.replace("killed", "kill(?:ed|ing|s)|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)").replace(
+                "injured", "injur(?:ed|ing|es)"
+            )
             + r"|bodies of|toll (?:rose |climbed |reached |stood |jumped |increased |risen )?(?:to |of |at )?)\s+"
             + QUAL
             + NUM

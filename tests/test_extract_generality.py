@@ -318,3 +318,8 @@ def test_it_reads_protests_that_were_held_or_dispersed_as_events(extraction_inde
         ("peaceful_protest", "Kalar"),
         ("peaceful_protest", "Ranya"),
     ]
+
+
+def test_it_reads_executions_as_killings_with_their_toll(extraction_index):
+    result = extract("Militants executed 17 farmers in a village near Hit on Monday.")
+    assert [(i.sub_event_type, i.fatalities) for i in result.incidents] == [("attack", 17)]
