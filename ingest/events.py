@@ -160,6 +160,18 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("grenade",),
     ),
     (
+        # "A bomb in Shabb killed two people", "a bomb at the crossroads left one dead": a bomb that killed is an
+        # explosion; ranked after air strikes and shelling, which drop and fire bombs of their own.
+        _p(
+            r"(?<!barrel )(?<!cluster )(?<!guided )(?<!aerial )\bbombs? (?!dropped)(?:[\w'’-]+ ){0,6}?"
+            r"(?:killed|killing|kills|wounded|wounding|injured|injuring|left \w+ (?:dead|killed|wounded)|ripped|tore)\b"
+        ),
+        E.EXPLOSIONS_REMOTE_VIOLENCE,
+        S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        5,
+        ("bomb",),
+    ),
+    (
         _p(
             r"\b(?:found (?:the )?(?:bod(?:y|ies)|corpses?)|"
             r"(?:bod(?:y|ies)|corpses?) (?:\w+ ){0,6}?(?:was|were) found)\b"

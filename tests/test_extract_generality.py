@@ -323,3 +323,10 @@ def test_it_reads_protests_that_were_held_or_dispersed_as_events(extraction_inde
 def test_it_reads_executions_as_killings_with_their_toll(extraction_index):
     result = extract("Militants executed 17 farmers in a village near Hit on Monday.")
     assert [(i.sub_event_type, i.fatalities) for i in result.incidents] == [("attack", 17)]
+
+
+def test_it_reads_a_bomb_that_killed_as_an_explosion_unless_it_fell_from_the_air(extraction_index):
+    bomb = extract("In Kirkuk, a bomb hidden in a parked cart killed a traffic policeman on Monday.")
+    assert [i.sub_event_type for i in bomb.incidents] == ["remote_explosive_landmine_ied"]
+    dropped = extract("Warplanes dropped bombs that killed four people in Raqqa on Monday.")
+    assert [i.sub_event_type for i in dropped.incidents] == ["air_drone_strike"]
