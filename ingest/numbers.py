@@ -163,10 +163,24 @@ def digitize(sentence: str) -> str:
 MAX_COUNT = 1_000_000
 
 
+# "Kurdistan 24", "France 24", "Channel 4": a number right after a name is part of the name; a headline's
+# "Kills 20", "Leaves 12 Dead" and the words that qualify a count are not names.
+_NAME_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][A-Za-z]+) $")
+_COUNT_WORDS = re.compile(
+    r"(?:at|about|around|nearly|almost|some|over|more|than|up|to|least|another|only|just|of|and|all|the|by|with|"
+    r"estimated|toll|rose|reached|were|are|was|had|has|have|dead|die[sd]?|bodies|found|kill\w*|wound\w*|injur\w*|"
+    r"leav\w*|left|claim\w*|execut\w*|behead\w*|massacr\w*|recover\w*)",
+    re.I,
+)
+
+
 def _is_count(text: str, m: re.Match) -> bool:
     number_end = m.end(1)
     before = text[: m.start(1)]
     if _MONTHS.search(before[-12:]):
+        return False
+    name = _NAME_BEFORE.search(before[-30:]) if len(before) > 1 else None
+    if name is not None and not _COUNT_WORDS.fullmatch(name.group(1)):
         return False
     if _NOT_PEOPLE.match(text[number_end:]) or _NOT_PEOPLE_AHEAD.match(text[number_end:]):
         return False

@@ -330,3 +330,9 @@ def test_it_reads_a_bomb_that_killed_as_an_explosion_unless_it_fell_from_the_air
     assert [i.sub_event_type for i in bomb.incidents] == ["remote_explosive_landmine_ied"]
     dropped = extract("Warplanes dropped bombs that killed four people in Raqqa on Monday.")
     assert [i.sub_event_type for i in dropped.incidents] == ["air_drone_strike"]
+
+
+def test_it_does_not_take_the_number_in_an_outlets_name_for_a_toll():
+    told = casualties("The source told Kurdistan 24, on condition of anonymity, that the attack killed 9 people.")
+    assert (told.fatalities, told.injured) == (9, None)
+    assert casualties("Car Bomb Kills 20 at Funeral").fatalities == 20
