@@ -130,7 +130,7 @@ _NONE_HURT = re.compile(
 _SUBSET = re.compile(r",?\s*\b(?:including|among them|of whom|among whom)\s+[^,;:()]{1,60},", re.I)
 # "28 SDF fighters and five civilians dead": the parts of one toll.
 _PARTS = re.compile(
-    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,2}?)"
+    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,3}?)"
     r"\s+(?:were\s+|have been\s+|had been\s+)?(?:killed|dead|martyred|died)\b",
     re.I,
 )

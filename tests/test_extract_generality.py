@@ -38,6 +38,7 @@ def test_it_does_not_take_a_subset_for_the_toll():
 
 def test_it_sums_a_toll_told_in_parts():
     assert casualties("leaving at least 28 SDF fighters and five civilians dead.").fatalities == 33
+    assert casualties("Two civilians and 6 Iraqi peshmerga fighters have been killed.").fatalities == 8
     assert casualties("The bomb exploded on Saturday, killing an officer and two soldiers.").fatalities == 3
     told = casualties("The blast killed three fighters and wounded five others.")
     assert (told.fatalities, told.injured) == (3, 5)
