@@ -37,8 +37,8 @@ _DEATH_OF = re.compile(
 _NAMED_ONE = re.compile(
     r"(?:^|(?<=[;:]\s)|(?<=,\s))(?!(?:He|She|It|This|That|Who|The|His|Her|Its)\b)"
     r"(?=[A-Z][\w\u2019'.-]*(?:\s+(?:[A-Z][\w\u2019'.-]*|al-[\w\u2019'-]+|bin|ibn)){0,4}"
-    r"(?:,[^.;]{0,120}?,)?\s+(?:was|has been|had been)\s+(?:shot dead|killed|assassinated|gunned down|murdered|"
-    r"executed|beheaded|found dead|stabbed to death|shot and killed)\b)"
+    r"(?:,[^.;]{0,120}?,)?\s+(?:(?:was|has been|had been)\s+(?:shot dead|killed|assassinated|gunned down|murdered|"
+    r"executed|beheaded|found dead|stabbed to death|shot and killed)|lost (?:his|her) life)\b)"
 )
 # "killed a contractor", "wounding an officer": one person.
 _VERB_ONE = re.compile(

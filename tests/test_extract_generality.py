@@ -275,6 +275,7 @@ def test_it_counts_one_for_a_named_person_told_dead_but_not_for_a_pronoun():
     assert casualties("Hassan Ali al-Jubouri was shot dead outside his home on Friday.").fatalities == 1
     assert casualties("Qassem Hamid, a local council member, was killed by a sticky bomb.").fatalities == 1
     assert casualties("He was killed in 2006.").fatalities is None
+    assert casualties("On the same day, Samir Khalaf al-Obeidi lost his life in a blast.").fatalities == 1
 
 
 def test_it_gives_a_headline_toll_that_sums_a_wave_of_attacks_to_none_of_them(extraction_index):
