@@ -338,3 +338,11 @@ def test_it_does_not_take_the_number_in_an_outlets_name_for_a_toll():
     told = casualties("The source told Kurdistan 24, on condition of anonymity, that the attack killed 9 people.")
     assert (told.fatalities, told.injured) == (9, None)
     assert casualties("Car Bomb Kills 20 at Funeral").fatalities == 20
+
+
+def test_it_does_not_place_an_event_where_the_agency_that_reports_it_sits(extraction_index):
+    result = extract(
+        "Warplanes struck a market in Saraqib, killing 9 people, said the head of the civil defence directorate in "
+        "Idlib."
+    )
+    assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Saraqib", 9)]

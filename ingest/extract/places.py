@@ -27,10 +27,12 @@ METONYM_AFTER = re.compile(
     r"leaders?|media|spokes(?:man|woman)|administration|parliament|embassy)\b",
     re.I,
 )
-# "a provincial official in Kirkuk", "a police source in Basra": the place says who speaks, not where it happened.
+# "a provincial official in Kirkuk", "a police source in Basra", "the civil defence agency in Idlib": the place says
+# who speaks, not where it happened.
 WHO_IN = re.compile(
     r"\b(?:(?:officials?|spokes(?:man|woman|person)|commanders?|governor|sources?|council|mayor|chief|monitor|"
-    r"observatory|correspondents?)\s+(?:in|of|at|from)|(?:residents?|natives?)\s+of)\s+(?:the\s+)?$",
+    r"observatory|correspondents?|agency|directorate|department|ministry|committee|director)\s+(?:in|of|at|from)|"
+    r"(?:residents?|natives?)\s+of)\s+(?:the\s+)?$",
     re.I,
 )
 LOCATIVE = re.compile(
