@@ -484,6 +484,14 @@ CROWD = _p(r"\b(?:protesters|demonstrators|rioters|protest(?:s|ing)?|demonstrati
 CAPTION = _p(r"\b(?:photo|file photo|in this photo|pictured|image|screenshot|getty|afp photo|ap photo|reuters/)\b")
 
 
+NOT_VIOLENCE = _p(
+    r"\b(?:died|dying|dies|death|deaths|perished) (?:\w+ ){0,2}?(?:from|of|due to|because of) (?:the )?(?:\w+ )?"
+    r"(?:cold|hunger|starvation|malnutrition|illness|disease|cancer|heart attack|natural causes|exposure|thirst|"
+    r"covid|coronavirus|cholera|flu|pneumonia|lack of (?:food|medicine|medical care))\b|\bdrown(?:ed|ing)\b|"
+    r"\b(?:traffic|car|road|work) accident\b|\bfroze to death\b"
+)
+
+
 def triggers(sentence: str) -> list[Trigger]:
     return list(_triggers(sentence))
 
@@ -504,6 +512,9 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
             if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and re.search(
                 r"\bto\s*$", sentence[: m.start()]
             ):
+                continue
+            # "Three children died from the cold", "drowned", "in a traffic accident": deaths, but not violence.
+            if rank == VICTIMS_ONLY and NOT_VIOLENCE.search(sentence):
                 continue
             found.append(Trigger(str(event), str(sub), m.start(), m.end(), rank))
     found.sort(key=lambda t: (t.rank, t.start))

@@ -346,3 +346,9 @@ def test_it_does_not_place_an_event_where_the_agency_that_reports_it_sits(extrac
         "Idlib."
     )
     assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Saraqib", 9)]
+
+
+def test_it_does_not_take_deaths_from_cold_disease_or_accidents_for_violence(extraction_index):
+    assert extract("Three children died from the cold at a camp near Idlib on Monday.").incidents == []
+    assert extract("Two soldiers were killed in a traffic accident near Tikrit on Monday.").incidents == []
+    assert [i.fatalities for i in extract("Two soldiers were killed near Tikrit on Monday.").incidents] == [2]
