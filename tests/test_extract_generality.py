@@ -352,3 +352,13 @@ def test_it_does_not_take_deaths_from_cold_disease_or_accidents_for_violence(ext
     assert extract("Three children died from the cold at a camp near Idlib on Monday.").incidents == []
     assert extract("Two soldiers were killed in a traffic accident near Tikrit on Monday.").incidents == []
     assert [i.fatalities for i in extract("Two soldiers were killed near Tikrit on Monday.").incidents] == [2]
+
+
+def test_it_does_not_place_an_event_where_its_victims_come_from(extraction_index):
+    result = extract(
+        "Gunmen kidnapped 9 shepherds from the provinces of Karbala and Najaf near Nukhaib on Tuesday.",
+        published=dt.date(2019, 2, 20),
+    )
+    assert [(i.sub_event_type, i.place and i.place.name) for i in result.incidents] == [
+        ("abduction_forced_disappearance", "Nukhaib")
+    ], [p.name for p in result.places]

@@ -32,7 +32,11 @@ METONYM_AFTER = re.compile(
 WHO_IN = re.compile(
     r"\b(?:(?:officials?|spokes(?:man|woman|person)|commanders?|governor|sources?|council|mayor|chief|monitor|"
     r"observatory|correspondents?|agency|directorate|department|ministry|committee|director)\s+(?:in|of|at|from)|"
-    r"(?:residents?|natives?)\s+of)\s+(?:the\s+)?$",
+    r"(?:residents?|natives?)\s+of|"
+    # "12 citizens from the provinces of Karbala, Najaf and Anbar": where the people come from.
+    r"(?:residents?|natives?|citizens|civilians|families|pilgrims|workers|shepherds)\s+from\s+(?:the\s+)?"
+    r"(?:(?:city|town|village|provinces?|governorates?|districts?)\s+of\s+)?(?:(?-i:[A-Z])[\w'’-]*,?\s+(?:and\s+)?){0,3}?)"
+    r"\s*(?:the\s+)?$",
     re.I,
 )
 LOCATIVE = re.compile(
@@ -178,7 +182,9 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         if re.fullmatch(r"['’]s\s+", sentence[a.end - s_start : b.start - s_start])
     }
     outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
-    containers = locators(sentence, s_start, mentions)
+    # "12 citizens from Karbala and Najaf near Nukhaib": a place that only says who the people are locates nothing.
+    speakers = {id(m) for m in mentions if WHO_IN.search(sentence[max(0, m.start - s_start - 50) : m.start - s_start])}
+    containers = locators(sentence, s_start, [m for m in mentions if id(m) not in speakers])
     listed = False  # the last place was where it happened: the next in a list ("in A, B and C") is too
     for m in mentions:
         if id(m) in inner_of or id(m) in containers:
