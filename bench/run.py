@@ -526,8 +526,8 @@ def bench_browser(repeat: int) -> list[Figure]:
 def fill(n: int, seed: int) -> dict:
     from django.core.management import call_command, get_commands
 
+    from bench.synthetic import synthetic_count, synthetic_delete, synthetic_generate
     from incidents.models import Actor, Place
-    from incidents.synthetic import synthetic_count, synthetic_delete, synthetic_generate
 
     info = {}
     call_command("migrate", interactive=False, verbosity=0, skip_checks=True)

@@ -23,9 +23,9 @@ from incidents import services
 from incidents.models import Article, IncidentSource, Source, UnresolvedPlace
 from incidents.text import content_hash, strip_invisible
 
+from .documents import store_document
 from .feeds import FeedError
 from .fetch import canonical_url
-from .management.commands.ingest import store_document
 from .manifest import DocumentMeta
 from .tasks import poll_source
 from .text import TextError, parse_plain

@@ -17,8 +17,9 @@ from incidents.models import Actor, Article, Place, Source
 from incidents.text import content_hash
 
 from . import extract
-from .feeds import FeedError, parse_feed
-from .fetch import FEED_TYPES, HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
+from .documents import poll
+from .feeds import FeedError
+from .fetch import HTML_TYPES, FetchError, TransientFetchError, canonical_url, fetch
 from .merge import merge_extraction
 from .text import PageText, TextError, clean_text, looks_like_html, parse_html, parse_plain
 
@@ -60,10 +61,6 @@ def _error_text(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
 
 
-def _queue_article(article_id: int) -> None:
-    services.article_queue_on_commit(article_ids=[article_id])
-
-
 def _read_submitted(article: Article) -> tuple[PageText, list[str]]:
     """Submitted text read for storage, and the other hashes a copy of it may be stored under: a file or a paste
     keeps its first line apart as the headline, which a tool may have sent as the text's first paragraph."""
@@ -74,10 +71,9 @@ def _read_submitted(article: Article) -> tuple[PageText, list[str]]:
     return parsed, [content_hash(after_headline)] if after_headline.strip() else []
 
 
-def ingest_article(article: Article, *, reread: bool = False) -> dict:
-    """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure.
-
-    `reread`: the article is read again, most often because a curator added a place or an actor a moment ago."""
+def _text_to_store(article: Article) -> tuple[PageText, dict] | None:
+    """The article's text read for storage, with what else article_save_text needs for it; None when the stored text
+    is already the one read."""
     if article.url and not article.text.strip():
         page = fetch(article.url, accept=HTML_TYPES)
         raw = page.text()
@@ -86,28 +82,29 @@ def ingest_article(article: Article, *, reread: bool = False) -> dict:
             if page.content_type != "text/plain" or looks_like_html(raw)
             else parse_plain(raw)
         )
-        saved = services.article_save_text(
-            article=article,
-            title=parsed.title,
-            text=parsed.text,
-            content_hash=content_hash(parsed.text),
-            published=parsed.published,
-            final_url=canonical_url(page.url),
-        )
-        if saved is None:
-            return {"duplicate": True}
-        article = saved
-    elif looks_like_html(article.text) or (article.fetched_at is None and article.text.strip()):
+        return parsed, {"final_url": canonical_url(page.url)}
+    if looks_like_html(article.text) or (article.fetched_at is None and article.text.strip()):
         # Submitted text (the API stores it as sent): read the way files and pastes are, so the one content hash is
         # taken over the same body whatever the path, and markup never reaches extraction.
         parsed, also = _read_submitted(article)
+        return parsed, {"copy_hashes": also}
+    return None
+
+
+def ingest_article(article: Article, *, reread: bool = False) -> dict:
+    """fetch if needed -> text -> extract -> merge, for a claimed article. Raises on failure.
+
+    `reread`: the article is read again, most often because a curator added a place or an actor a moment ago."""
+    to_store = _text_to_store(article)
+    if to_store is not None:
+        parsed, extra = to_store
         saved = services.article_save_text(
             article=article,
             title=parsed.title,
             text=parsed.text,
             content_hash=content_hash(parsed.text),
             published=parsed.published,
-            copy_hashes=also,
+            **extra,
         )
         if saved is None:
             return {"duplicate": True}
@@ -128,9 +125,9 @@ def ingest_article(article: Article, *, reread: bool = False) -> dict:
 
 
 def _relax_commits() -> None:
-    """Commits of this worker's connection do not wait for the WAL flush (a few ms each on a busy disk). A database
-    crash can then lose the last fraction of a second of writes: an article claimed or merged in it is found again
-    as queued or as a lapsed claim (recover_stale_articles), and ingest is idempotent."""
+    """Commits of this worker's connection do not wait for the WAL flush, which a busy disk makes slow. A database
+    crash can then lose the last writes: an article claimed or merged in them is found again as queued or as a lapsed
+    claim (recover_stale_articles), and ingest is idempotent."""
     global _relaxed_connection
     raw = connection.connection
     if raw is None or raw is not _relaxed_connection:
@@ -177,51 +174,6 @@ def process_article(self, article_id: int, force: bool = False, held: bool = Fal
     if result.get("created") or result.get("matched"):
         # Saved views hear of new incidents now, not at the next beat.
         scan_alerts.delay_on_commit()
-    return result
-
-
-def poll(source: Source, *, queue: bool = True, progress=None) -> dict:
-    """Fetch a source (conditionally), store its new entries as articles and queue them. Raises on failure.
-
-    The result's "ids" lists the new articles (for the `ingest --sync` command, which processes them itself);
-    `progress` wraps the entries to show how far a large feed has come (the command's progress bar)."""
-    if source.kind == Source.Kind.PAGE:
-        article, created = services.article_create_or_get(url=canonical_url(source.url), source=source)
-        if created and queue:
-            _queue_article(article.pk)
-        services.source_record_poll(source_id=source.pk)
-        return {"new": int(created), "ids": [article.pk] if created else []}
-    response = fetch(source.url, accept=FEED_TYPES, etag=source.etag, last_modified=source.last_modified)
-    if response.not_modified:
-        services.source_record_poll(source_id=source.pk)
-        return {"new": 0, "not_modified": True, "ids": []}
-    feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
-    new = []
-    for entry in progress(feed.entries) if progress else feed.entries:
-        url = canonical_url(entry.url) if entry.url else ""
-        article, created = services.article_create_or_get(
-            url=url,
-            title=entry.title,
-            text=entry.text,
-            published=entry.published,
-            source=source,
-            content_hash=content_hash(entry.text) if entry.text else None,
-        )
-        if created:
-            new.append(article.pk)
-            if queue:
-                _queue_article(article.pk)
-    warning = f"Malformed feed, read what could be read: {feed.warning}" if feed.warning else ""
-    if feed.skipped:
-        left_out = f"{len(feed.skipped)} entries left out: " + "; ".join(feed.skipped[:20])
-        warning = f"{warning}\n{left_out}" if warning else left_out
-    services.source_record_poll(
-        source_id=source.pk, etag=response.etag, last_modified=response.last_modified, warning=warning
-    )
-    result = {"new": len(new), "entries": len(feed.entries), "ids": new}
-    if warning:
-        logger.warning("Feed %s: %d entries read; %s", source.url, len(feed.entries), warning)
-        result["warning"] = warning
     return result
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 
+from bench.synthetic import synthetic_generate
 from incidents import selectors
 from incidents.models import Incident
-from incidents.synthetic import synthetic_generate
 
 from .factories import IncidentFactory, PlaceFactory
 

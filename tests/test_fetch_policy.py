@@ -8,8 +8,9 @@ import pytest
 
 from incidents.models import Article, Incident
 from ingest import netpolicy
+from ingest.documents import poll
 from ingest.fetch import FetchError, RefusedFetchError, fetch
-from ingest.tasks import poll, process_article
+from ingest.tasks import process_article
 from tests.factories import SourceFactory
 from tests.fixtures.http import LocalServer
 

@@ -154,7 +154,7 @@ def test_an_atom_entry_without_a_link_is_kept_by_its_text_and_one_with_nothing_i
     with LocalServer() as server:
         settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
         source = SourceFactory(url=server.add("/atom", atom, content_type="application/atom+xml"))
-        from ingest.tasks import poll
+        from ingest.documents import poll
 
         result = poll(source, queue=False)
     article = Article.objects.get()

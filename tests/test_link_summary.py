@@ -141,7 +141,7 @@ def test_the_api_list_shows_the_summary_of_the_links(api_client):
 def test_generated_incidents_carry_the_summary_their_links_give(rebuild_indexes):
     from django.db import connection
 
-    from incidents.synthetic import synthetic_generate
+    from bench.synthetic import synthetic_generate
 
     from .factories import PlaceFactory
 

@@ -31,21 +31,29 @@ def test_only_incidents_text_hashes_article_text_and_every_ingest_path_imports_i
         "incidents/services/articles.py",
         "ingest/admin.py",
         "ingest/tasks.py",
-        "ingest/management/commands/ingest.py",
+        "ingest/documents.py",
         "ingest/management/commands/demo_ingest.py",
     }
     import ingest.admin
+    import ingest.documents
     import ingest.management.commands.demo_ingest
-    import ingest.management.commands.ingest
     import ingest.tasks
 
     for module in (
         ingest.admin,
         ingest.tasks,
-        ingest.management.commands.ingest,
+        ingest.documents,
         ingest.management.commands.demo_ingest,
     ):
         assert module.content_hash is content_hash, module.__name__
+
+
+def test_feed_entries_become_articles_in_one_place_whatever_the_path():
+    assert _modules_calling("parse_feed") == {"ingest/documents.py"}
+    import ingest.documents
+    import ingest.tasks
+
+    assert ingest.tasks.poll is ingest.documents.poll, "the worker polls sources through the same path"
 
 
 @pytest.mark.django_db

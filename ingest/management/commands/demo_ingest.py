@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from incidents.models import Article, Incident, IncidentSource, Source
 from incidents.text import content_hash
-from ingest.management.commands.ingest import store_document, store_feed_document
+from ingest.documents import store_document, store_feed_document
 from ingest.manifest import metadata_for
 from ingest.tasks import process_article
 from ingest.text import parse_plain

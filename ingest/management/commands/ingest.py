@@ -11,100 +11,16 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from incidents import services
-from incidents.models import Article, Source
+from incidents.models import Article
 from incidents.services import ArticleTooLarge
-from incidents.text import content_hash
-from ingest.feeds import FeedError, parse_feed
-from ingest.fetch import FEED_TYPES, HTML_TYPES, FetchError, canonical_url, decode_bytes, fetch
+from ingest.documents import store_document, store_url
+from ingest.feeds import FeedError
+from ingest.fetch import FetchError
 from ingest.manifest import DocumentMeta, ManifestError, metadata_for
-from ingest.tasks import ingest_article, poll
-from ingest.text import TextError, looks_like_html, parse_html, parse_plain
+from ingest.tasks import ingest_article
+from ingest.text import TextError
 
-_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
 PROGRESS_FROM = 200  # entries in a feed above which storing them shows a progress bar
-_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
-
-
-def looks_like_feed(data: bytes, content_type: str = "") -> bool:
-    return content_type in _FEED_TYPES or bool(_FEED_START.match(data[:4096]))
-
-
-def store_feed_document(
-    data: bytes,
-    *,
-    source: Source | None = None,
-    base_url: str = "",
-    default_published: dt.date | None = None,
-    progress=None,
-) -> tuple[list[int], int]:
-    """Articles for every entry of a feed document; returns (ids of new articles, entries read).
-    `default_published` dates the entries that carry no date of their own."""
-    feed = parse_feed(data, base_url=base_url)
-    new = []
-    for entry in progress(feed.entries) if progress else feed.entries:
-        article, created = services.article_create_or_get(
-            url=canonical_url(entry.url) if entry.url else "",
-            title=entry.title,
-            text=entry.text,
-            published=entry.published or default_published,
-            source=source,
-            content_hash=content_hash(entry.text) if entry.text else None,
-        )
-        if created:
-            new.append(article.pk)
-    return new, len(feed.entries)
-
-
-def store_document(
-    data: bytes,
-    *,
-    name: str,
-    meta: DocumentMeta | None = None,
-    default_published: dt.date | None = None,
-    progress=None,
-) -> tuple[list[int], int]:
-    """A local file: a feed, an HTML page or plain text with the headline on the first line.
-
-    `meta` is what the publisher said beside the text (ingest.manifest); its date wins over one read from the text,
-    and `default_published` fills in when neither gives one.
-    Returns the ids to process: a new article, or a stored one whose publication date the metadata changed."""
-    if looks_like_feed(data):
-        published = (meta.published if meta else None) or default_published
-        return store_feed_document(data, default_published=published, progress=progress)
-    raw = decode_bytes(data)
-    page = parse_html(raw) if name.lower().endswith((".html", ".htm")) or looks_like_html(raw) else parse_plain(raw)
-    meta = meta or DocumentMeta()
-    article, created = services.article_create_or_get(
-        url=meta.url,
-        title=page.title,
-        text=page.text,
-        published=meta.published or page.published or default_published,
-        content_hash=content_hash(page.text),
-    )
-    if created:
-        return [article.pk], 1
-    redated = bool(meta) and services.article_set_metadata(article=article, published=meta.published, url=meta.url)
-    return ([article.pk] if redated else []), 1
-
-
-def store_url(url: str, *, progress=None) -> tuple[list[int], int]:
-    """A URL: a feed becomes a polled Source (its new entries are stored), anything else one article."""
-    response = fetch(url, accept=tuple(dict.fromkeys(FEED_TYPES + HTML_TYPES)))
-    if looks_like_feed(response.content, response.content_type):
-        feed = parse_feed(response.content, base_url=response.url, content_type=response.content_type)
-        source, _ = Source.objects.get_or_create(
-            url=url, defaults={"name": (feed.title or url)[:200], "kind": Source.Kind.FEED}
-        )
-        Source.objects.filter(pk=source.pk).update(etag="", last_modified="")  # a manual run reads the whole feed
-        source.refresh_from_db()
-        result = poll(source, queue=False, progress=progress)
-        return result["ids"], result.get("entries", 0)
-    page = parse_html(response.text(), url=response.url)
-    article, created = services.article_create_or_get(
-        url=canonical_url(url), title=page.title, text=page.text, published=page.published,
-        content_hash=content_hash(page.text),
-    )  # fmt: skip
-    return ([article.pk] if created else []), 1
 
 
 class Command(BaseCommand):
