@@ -362,3 +362,12 @@ def test_it_does_not_place_an_event_where_its_victims_come_from(extraction_index
     assert [(i.sub_event_type, i.place and i.place.name) for i in result.incidents] == [
         ("abduction_forced_disappearance", "Nukhaib")
     ], [p.name for p in result.places]
+
+
+def test_it_places_a_neighbourhood_in_the_city_the_story_is_in(extraction_index):
+    result = extract(
+        "In Baghdad, a car bomb exploded on a commercial street on Saturday, killing four people. Another blast "
+        "near a market in the Sadiyah neighborhood killed two shoppers, officials said.",
+        published=dt.date(2014, 1, 25),
+    )
+    assert sorted((i.place.canonical, i.fatalities) for i in result.incidents) == [("Baghdad", 2), ("Baghdad", 4)]

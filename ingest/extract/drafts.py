@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import gazetteer_index
 from ..dates import DatePhrase
@@ -224,6 +224,36 @@ def _place_loose_draft(previous: Draft, s: Sentence, located: list[Mention]) -> 
     return extra
 
 
+_NEIGHBOURHOOD = re.compile(r"^\s+(?:neighbou?rhoods?|quarters?)\b", re.I)
+_NEIGHBOURHOOD_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
+# How far a neighbourhood may lie from the city the story is in.
+CITY_KM = 25.0
+
+
+def _neighbourhoods_in_the_city(full: str, picks, previous: Draft | None, no: int):
+    """ "In Baghdad, a car bomb exploded ... Another blast in the Sadiyah neighborhood": a neighbourhood is in the
+    city the story just named; a town of that name elsewhere (Sa'diyah in Diyala) is another place."""
+    if previous is None or previous.mention is None or no - previous.sentence_no > 2:
+        return picks
+    city = previous.mention
+    out = []
+    for m, precision in picks:
+        if (
+            m is not None
+            and m.entry.kind != "admin_area"
+            and (
+                _NEIGHBOURHOOD.match(full[m.end : m.end + 20])
+                or _NEIGHBOURHOOD_BEFORE.search(full[m.start - 30 : m.start])
+            )
+            and km(m.entry, city.entry) > CITY_KM
+        ):
+            # The neighbourhood's own words, placed at the city.
+            out.append((replace(m, entry=city.entry), "near"))
+        else:
+            out.append((m, precision))
+    return out
+
+
 def _place_told_again(previous: Draft, s: Sentence) -> None:
     """The event's place told again, more precisely, in a sentence whose subject is the event."""
     for m in s.mentions:
@@ -370,7 +400,7 @@ def run(doc: Document) -> None:
             if phrase is None and known is not None:
                 # "the drone attack ... came a day after X": the attack the story already dated.
                 phrase = DatePhrase("", 0, 0, known.date, known.date_precision)
-        picks = pick_places(sentence, s_start, s_mentions, trigger)
+        picks = _neighbourhoods_in_the_city(full, pick_places(sentence, s_start, s_mentions, trigger), previous, no)
         if len(picks) == 1 and picks[0][0] is not None and trigger.rank < 10:
             # Two means of violence in one sentence ("the drone attack came a day after forces fired live
             # ammunition at protesters in Tahrir Square"): the one told next to the place is the event there.

@@ -38,13 +38,14 @@ def _specify_generic_attacks(doc: Document) -> None:
 
 def _own_tolls_differ(a: Draft, b: Draft) -> bool:
     """Each told with a toll of its own, at places only near each other ("30 km north of Baghdad ... killing seven",
-    "in Tarmiyah ... killing three"): two events, not one told twice."""
+    "in Tarmiyah ... killing three") or named otherwise (a neighbourhood placed at its city): two events, not one
+    told twice."""
     return (
         a.toll_source == b.toll_source == "sentence"
         and a.fatalities is not None
         and b.fatalities is not None
         and a.fatalities != b.fatalities
-        and a.mention.entry.place_id != b.mention.entry.place_id
+        and (a.mention.entry.place_id != b.mention.entry.place_id or a.mention.text != b.mention.text)
     )
 
 
