@@ -1,8 +1,4 @@
-"""Curation in Django admin: incidents (review, map, merge), the gazetteer and actors.
-
-Every write goes through incidents.services so that history, locking and tombstones happen the same way as in the
-API. Source, Article and UnresolvedPlace are registered by ingest/admin.py.
-"""
+"""Incidents in admin: review, edit on the map with actors and sources inline, verify, reject and merge."""
 
 import json
 import math
@@ -13,28 +9,30 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .countries import country_name
-from .links import is_web_url
-from .models import Actor, Incident, IncidentActor, IncidentSource, Place
-from .selectors import place_ids_for_spelling
-from .services import (
-    actor_save,
+from ..links import is_web_url
+from ..models import Incident, IncidentActor, IncidentSource
+from ..selectors import place_ids_for_spelling
+from ..services import (
     incident_merge,
     incident_refresh_search,
     incident_set_status,
     incident_update,
-    place_save,
 )
-from .text import normalize_name
+from .filters import (
+    REVIEW_PRIORITY,
+    ConfidenceFilter,
+    CountryFilter,
+    HasFatalitiesFilter,
+    ProvinceFilter,
+    ReviewQueueFilter,
+)
+from .shared import AtlasMapMedia, LabelledInlineFormSet, admin_link, count_of
 
 # A name that matches more gazetteer entries than this is a word, not a place ("al").
 PLACE_SEARCH_LIMIT = 50
@@ -45,109 +43,9 @@ MERGE_WARN_KM = 25
 MERGE_LIMIT = 25
 
 
-def _count_of(model, field: str, counted_field: str = "pk"):
-    # A correlated count runs only for the rows on the page; a JOIN + GROUP BY would aggregate the whole table first.
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    counted = rows.annotate(n=models.Count(counted_field, distinct=True)).values("n")
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
-
-
-def _admin_link(obj, label: str | None = None) -> str:
-    try:
-        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        return label or str(obj)
-    return format_html('<a href="{}">{}</a>', url, label or str(obj))
-
-
-def _name_search(queryset, term: str, *, extra: Q | None = None):
-    """Match normalised names ("Arbil", "ḥawler", "al-Anbar"): any whole alternate name, or one that starts so."""
-    needle = normalize_name(term)
-    if not needle:
-        return queryset
-    prefix = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    table = queryset.model._meta.db_table
-    starts = RawSQL(
-        f'EXISTS (SELECT 1 FROM unnest("{table}"."search_names") AS n WHERE n LIKE %s)',
-        (prefix,),
-        output_field=models.BooleanField(),
-    )
-    condition = Q(search_names__contains=[needle]) | Q(starts)
-    if extra is not None:
-        condition |= extra
-    return queryset.filter(condition)
-
-
-# --- Incidents -------------------------------------------------------------------------------------------------------
-
-
-class CountryFilter(admin.SimpleListFilter):
-    title = "country"
-    parameter_name = "country"
-
-    def lookups(self, request, model_admin):
-        # The gazetteer is small; DISTINCT over millions of incidents is not.
-        codes = Place.objects.order_by("country").values_list("country", flat=True).distinct()
-        return [(code, country_name(code)) for code in codes if code]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(country=self.value()) if self.value() else queryset
-
-
-class ProvinceFilter(admin.SimpleListFilter):
-    title = "province"
-    parameter_name = "admin1"
-
-    def lookups(self, request, model_admin):
-        places = Place.objects.exclude(admin1="")
-        country = request.GET.get("country")
-        if country:
-            places = places.filter(country=country)
-        return [(name, name) for name in places.order_by("admin1").values_list("admin1", flat=True).distinct()]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(admin1=self.value()) if self.value() else queryset
-
-
-class HasFatalitiesFilter(admin.SimpleListFilter):
-    title = "fatalities"
-    parameter_name = "has_fatalities"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Some killed"), ("no", "None killed"), ("unknown", "Not reported")]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "yes":
-                return queryset.filter(fatalities__gt=0)
-            case "no":
-                return queryset.filter(fatalities=0)
-            case "unknown":
-                return queryset.filter(fatalities__isnull=True)
-        return queryset
-
-
-class AtlasMapMedia:
-    """The dashboard's offline base (outlines, place names) in admin's map widgets, and the point as numbers."""
-
-    class Media:
-        js = ["js/admin-map.js"]
-
-
-class _LabelledInlineFormSet(forms.BaseInlineFormSet):
-    """A tabular inline's cells have no <label>: each control gets a name screen readers announce."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        row = "new row" if index is None else f"row {index + 1}"
-        for name, field in form.fields.items():
-            label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
-            field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
-
-
 class IncidentActorInline(admin.TabularInline):
     model = IncidentActor
-    formset = _LabelledInlineFormSet
+    formset = LabelledInlineFormSet
     autocomplete_fields = ["actor"]
     extra = 0
     verbose_name = "actor"
@@ -170,7 +68,7 @@ class IncidentSourceInline(admin.StackedInline):
         if not obj.pk:
             return "-"
         article = obj.article
-        parts = [_admin_link(article, article.title or f"Article {article.pk}")]
+        parts = [admin_link(article, article.title or f"Article {article.pk}")]
         if is_web_url(article.url):
             parts.append(
                 format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', article.url, "open")
@@ -184,49 +82,6 @@ class IncidentSourceInline(admin.StackedInline):
         if not obj.pk or not obj.extracted:
             return "-"
         return format_html("<pre>{}</pre>", json.dumps(obj.extracted, indent=2, ensure_ascii=False, default=str))
-
-
-# Impact times doubt: deaths (a report without a toll counts as one) times how unsure extraction is. An incident a
-# person entered (no confidence) is not in doubt.
-REVIEW_PRIORITY = ExpressionWrapper(
-    (Coalesce(F("fatalities"), Value(0)) + Value(1)) * (Value(1.0) - Coalesce(F("confidence"), Value(1.0))),
-    output_field=FloatField(),
-)
-
-
-class ReviewQueueFilter(admin.SimpleListFilter):
-    title = "review queue"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("queue", "Unreviewed: most deaths, least sure first")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "queue":
-            return queryset.filter(status=Incident.Status.UNREVIEWED)
-        return queryset
-
-
-class ConfidenceFilter(admin.SimpleListFilter):
-    title = "confidence"
-    parameter_name = "confidence"
-    BANDS = {"low": (0.0, 0.5), "medium": (0.5, 0.85), "high": (0.85, 1.01)}
-
-    def lookups(self, request, model_admin):
-        return [
-            ("low", "Low (< 0.5)"),
-            ("medium", "Medium (0.5–0.85)"),
-            ("high", "High (≥ 0.85)"),
-            ("none", "Entered by hand"),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(confidence__isnull=True)
-        if self.value() in self.BANDS:
-            low, high = self.BANDS[self.value()]
-            return queryset.filter(confidence__gte=low, confidence__lt=high)
-        return queryset
 
 
 @admin.register(Incident)
@@ -292,7 +147,7 @@ class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(source_count=_count_of(IncidentSource, "incident"), review_priority=REVIEW_PRIORITY)
+            .annotate(source_count=count_of(IncidentSource, "incident"), review_priority=REVIEW_PRIORITY)
         )
 
     def get_ordering(self, request):
@@ -386,7 +241,7 @@ class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
                     self.message_user(
                         request,
                         format_html(
-                            "Merged {} into {}.", ", ".join(f"#{d.pk}" for d in drop), _admin_link(keep, f"#{keep.pk}")
+                            "Merged {} into {}.", ", ".join(f"#{d.pk}" for d in drop), admin_link(keep, f"#{keep.pk}")
                         ),
                         messages.SUCCESS,
                     )
@@ -430,102 +285,3 @@ def _km_between(a, b) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-# --- Places ----------------------------------------------------------------------------------------------------------
-
-
-@admin.register(Place)
-class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "ascii_name", "kind", "feature_code", "admin1", "country", "population", "origin"]
-    list_filter = ["country", "kind", "origin", "admin1", "feature_class"]
-    search_fields = ["name"]
-    search_help_text = "Any spelling: Arbil and Hawler find Erbil; accents and hyphens do not matter."
-    readonly_fields = ["alternate_names_searched", "incident_count", "created_at", "updated_at"]
-    list_per_page = 100
-    fieldsets = [
-        (None, {"fields": ["name", "ascii_name", "alternate_names", "alternate_names_searched"]}),
-        ("Where", {"fields": ["point", ("country", "admin1", "admin2"), "coord_note"]}),
-        ("What", {"fields": [("kind", "feature_class", "feature_code"), "population"]}),
-        (
-            "Origin",
-            {"fields": [("origin", "external_id", "geonames_id"), ("incident_count", "created_at", "updated_at")]},
-        ),
-    ]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "external_id" in form.base_fields:
-            form.base_fields["external_id"].required = False
-            form.base_fields["external_id"].help_text += "; left empty for a curated place, made from country and name"
-        return form
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        extra = Q(external_id=term)
-        if term.isdigit():
-            extra |= Q(geonames_id=int(term))
-        found = _name_search(queryset, term, extra=extra)
-        needle = normalize_name(term)
-        # Autocomplete shows this order: exact spellings first, then the bigger places.
-        exact = RawSQL(f"%s = ANY({Place._meta.db_table}.search_names)", (needle,), output_field=models.BooleanField())
-        return found.order_by(exact.desc(), models.F("population").desc(nulls_last=True), "name", "pk"), False
-
-    @admin.display(description="normalised names (searched)")
-    def alternate_names_searched(self, obj):
-        return ", ".join(obj.search_names) or "-"
-
-    @admin.display(description="incidents")
-    def incident_count(self, obj):
-        return obj.incidents.count() if obj.pk else 0
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        place_save(place=obj)
-
-
-# --- Actors ----------------------------------------------------------------------------------------------------------
-
-
-@admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "parent", "alias_list", "incident_count"]
-    list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
-    search_help_text = "The name or any alias: ISIL, Daesh and IS find the Islamic State."
-    autocomplete_fields = ["parent"]
-    list_select_related = ["parent"]
-    readonly_fields = ["search_names", "created_at", "updated_at"]
-    fields = [
-        "name",
-        "kind",
-        "acled_inter",
-        "aliases",
-        "parent",
-        "description",
-        "search_names",
-        ("created_at", "updated_at"),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_incidents=_count_of(IncidentActor, "actor", "incident"))
-
-    @admin.display(description="aliases")
-    def alias_list(self, obj):
-        return ", ".join(obj.aliases) or "-"
-
-    @admin.display(description="incidents", ordering="n_incidents")
-    def incident_count(self, obj):
-        return obj.n_incidents
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return _name_search(queryset, term, extra=Q(name__icontains=term)), False
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        actor_save(actor=obj)
