@@ -1,7 +1,6 @@
 """Incidents in admin: review, edit on the map with actors and sources inline, verify, reject and merge."""
 
 import json
-import math
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..distance import great_circle_km
 from ..links import is_web_url
 from ..models import Incident, IncidentActor, IncidentSource
 from ..selectors import place_ids_for_spelling
@@ -274,14 +274,7 @@ def _merge_warnings(incidents: list[Incident]) -> list[str]:
         warnings.append(f"Their dates are {days} days apart.")
     points = [i.point for i in incidents if i.point is not None]
     if len(points) > 1:
-        km = max(_km_between(a, b) for a in points for b in points)
+        km = max(great_circle_km(a.y, a.x, b.y, b.x) for a in points for b in points)
         if km > MERGE_WARN_KM:
             warnings.append(f"Their places are up to {km:,.0f} km apart.")
     return warnings
-
-
-def _km_between(a, b) -> float:
-    # Haversine on WGS 84 points: plenty for a "these are far apart" hint.
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
