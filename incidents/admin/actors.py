@@ -5,9 +5,7 @@ from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Actor, IncidentActor
-from ..services import (
-    actor_save,
-)
+from ..services import actor_save
 from .shared import count_of, name_search
 
 

@@ -18,12 +18,7 @@ from ..distance import great_circle_km
 from ..links import is_web_url
 from ..models import Incident, IncidentActor, IncidentSource
 from ..selectors import place_ids_for_spelling
-from ..services import (
-    incident_merge,
-    incident_refresh_search,
-    incident_set_status,
-    incident_update,
-)
+from ..services import incident_merge, incident_refresh_search, incident_set_status, incident_update
 from .filters import (
     REVIEW_PRIORITY,
     ConfidenceFilter,

@@ -8,9 +8,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Place
-from ..services import (
-    place_save,
-)
+from ..services import place_save
 from ..text import normalize_name
 from .shared import AtlasMapMedia, name_search
 

@@ -25,7 +25,7 @@ from incidents.models import Incident, Place
 from .filters import BBoxField, IncidentFilterSet
 from .ogc_openapi import MEDIA_TYPE as OPENAPI_MEDIA_TYPE
 from .ogc_openapi import ogc_openapi
-from .pagination import MAX_PAGE_SIZE, KeysetPaginator, keysets_for, name_keyset
+from .pagination import MAX_PAGE_SIZE, KeysetPaginator, keysets_for, name_page
 from .renderers import GeoJSONRenderer, JSONRenderer
 from .views.base import ApiView, incident_filterset, path_pk
 from .views.incidents import incident_feature
@@ -320,11 +320,7 @@ class ItemsView(OgcView):
             from django.contrib.gis.geos import Polygon
 
             qs = qs.filter(point__bboverlaps=Polygon.from_bbox(tuple(float(v) for v in bbox.split(","))))
-        table = Place._meta.db_table
-        paginator = KeysetPaginator(
-            request=request, keyset=name_keyset(table), name="name", descending=False, page_size=limit
-        )
-        page = paginator.paginate(qs.values("id", "name"), pk_sql=f'"{table}"."id"')
+        page = name_page(request=request, rows=qs.values("id", "name"), page_size=limit)
         by_id = {p.pk: p for p in Place.objects.filter(pk__in=[r["id"] for r in page.rows])}
         return [_place_feature(by_id[r["id"]]) for r in page.rows], page.next_url
 

@@ -6,13 +6,7 @@ One module per resource (`incidents`, `places`, `actors`, `sources`, `articles`)
 
 from .actors import ActorDetailView, ActorListView
 from .articles import ArticleDetailView, ArticleListView
-from .incidents import (
-    IncidentCSVView,
-    IncidentDeletedView,
-    IncidentDetailView,
-    IncidentGeoJSONView,
-    IncidentListView,
-)
+from .incidents import IncidentCSVView, IncidentDeletedView, IncidentDetailView, IncidentGeoJSONView, IncidentListView
 from .places import PlaceDetailView, PlaceLabelView, PlaceListView
 from .sources import SourceListView
 from .stats import IncidentClusterView, SummaryView, TimelineView

@@ -11,15 +11,8 @@ from incidents import selectors
 from incidents.models import Actor
 
 from .. import serializers as s
-from ..filters import (
-    PAGING_PARAMS,
-    parse_params,
-)
-from ..pagination import (
-    KeysetPaginator,
-    name_keyset,
-    page_size_from,
-)
+from ..filters import PAGING_PARAMS, parse_params
+from ..pagination import name_page, page_size_from
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, path_pk
 
 
@@ -41,15 +34,8 @@ class ActorListView(ApiView):
     )
     def get(self, request):
         q = parse_params(_QForm, request.query_params).get("q") or ""
-        paginator = KeysetPaginator(
-            request=request,
-            keyset=name_keyset(Actor._meta.db_table),
-            name="name",
-            descending=False,
-            page_size=page_size_from(request),
-        )
-        page = paginator.paginate(
-            selectors.actor_list(q=q).values(*ACTOR_FIELDS), pk_sql=f'"{Actor._meta.db_table}"."id"'
+        page = name_page(
+            request=request, rows=selectors.actor_list(q=q).values(*ACTOR_FIELDS), page_size=page_size_from(request)
         )
         return Response({"next": page.next_url, "results": page.rows})
 

@@ -13,15 +13,8 @@ from incidents import access, selectors, services
 from incidents.models import Article
 
 from .. import serializers as s
-from ..filters import (
-    PAGING_PARAMS,
-    parse_params,
-)
-from ..pagination import (
-    KeysetPaginator,
-    created_keyset,
-    page_size_from,
-)
+from ..filters import PAGING_PARAMS, parse_params
+from ..pagination import KeysetPaginator, created_keyset, page_size_from
 from ..throttling import AnonThrottle, ArticleSubmitThrottle, UserThrottle
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, path_pk
 

@@ -20,12 +20,7 @@ from incidents import access
 from incidents.models import Incident
 
 from .. import serializers as s
-from ..filters import (
-    MAX_BIGINT,
-    IncidentFilterSet,
-    reject_blank_params,
-    reject_unknown_params,
-)
+from ..filters import MAX_BIGINT, IncidentFilterSet, reject_blank_params, reject_unknown_params
 from ..renderers import JSONRenderer
 from ..throttling import AnonThrottle, UserThrottle
 

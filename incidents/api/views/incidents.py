@@ -21,20 +21,8 @@ from incidents.datefmt import incident_date_label
 from incidents.models import Incident, IncidentRemoval, Place
 
 from .. import serializers as s
-from ..filters import (
-    BLANK_FILTERS,
-    FILTER_PARAMS,
-    PAGING_PARAMS,
-    ISODateTimeField,
-    openapi_parameters,
-    parse_params,
-)
-from ..pagination import (
-    KeysetPaginator,
-    keysets_for,
-    page_size_from,
-    removal_keyset,
-)
+from ..filters import BLANK_FILTERS, FILTER_PARAMS, PAGING_PARAMS, ISODateTimeField, openapi_parameters, parse_params
+from ..pagination import KeysetPaginator, keysets_for, page_size_from, removal_keyset
 from ..renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, incident_filterset, path_pk
 

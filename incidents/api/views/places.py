@@ -15,19 +15,8 @@ from incidents.models import Place
 from incidents.text import normalize_name
 
 from .. import serializers as s
-from ..filters import (
-    BBOX_PATTERN,
-    LONLAT_PATTERN,
-    PAGING_PARAMS,
-    BBoxField,
-    LonLatField,
-    parse_params,
-)
-from ..pagination import (
-    KeysetPaginator,
-    name_keyset,
-    page_size_from,
-)
+from ..filters import BBOX_PATTERN, LONLAT_PATTERN, PAGING_PARAMS, BBoxField, LonLatField, parse_params
+from ..pagination import name_page, page_size_from
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, path_pk
 
 
@@ -111,14 +100,7 @@ class PlaceListView(ApiView):
                 .order_by("distance", "pk")[:page_size]
             )
             return Response({"next": None, "results": [place_row(p) for p in places]})
-        paginator = KeysetPaginator(
-            request=request,
-            keyset=name_keyset(Place._meta.db_table),
-            name="name",
-            descending=False,
-            page_size=page_size,
-        )
-        page = paginator.paginate(qs.values("id", "name"), pk_sql=f'"{Place._meta.db_table}"."id"')
+        page = name_page(request=request, rows=qs.values("id", "name"), page_size=page_size)
         by_id = {p.pk: p for p in Place.objects.filter(pk__in=[r["id"] for r in page.rows])}
         return Response({"next": page.next_url, "results": [place_row(by_id[r["id"]]) for r in page.rows]})
 

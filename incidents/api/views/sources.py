@@ -8,14 +8,8 @@ from rest_framework.response import Response
 from incidents import access, selectors
 
 from .. import serializers as s
-from ..filters import (
-    PAGING_PARAMS,
-)
-from ..pagination import (
-    KeysetPaginator,
-    name_keyset,
-    page_size_from,
-)
+from ..filters import PAGING_PARAMS
+from ..pagination import name_page, page_size_from
 from .base import ERRORS, PAGE_PARAMS, ApiView
 
 SOURCE_FIELDS = (
@@ -41,14 +35,9 @@ class SourceListView(ApiView):
         responses={200: s.SourcePageSerializer, **ERRORS},
     )
     def get(self, request):
-        paginator = KeysetPaginator(
-            request=request,
-            keyset=name_keyset("incidents_source"),
-            name="name",
-            descending=False,
-            page_size=page_size_from(request),
+        page = name_page(
+            request=request, rows=selectors.source_list().values(*SOURCE_FIELDS), page_size=page_size_from(request)
         )
-        page = paginator.paginate(selectors.source_list().values(*SOURCE_FIELDS), pk_sql='"incidents_source"."id"')
         if not access.sees_internals(request.user):
             for row in page.rows:
                 row["url"] = None  # feeds may be internal addresses (FETCH_ALLOWED_HOSTS)

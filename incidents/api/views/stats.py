@@ -12,12 +12,7 @@ from incidents import selectors
 from incidents.http_cache import cached_on_data_version
 
 from .. import serializers as s
-from ..filters import (
-    BLANK_FILTERS,
-    STAT_FILTER_NAMES,
-    openapi_parameters,
-    parse_params,
-)
+from ..filters import BLANK_FILTERS, STAT_FILTER_NAMES, openapi_parameters, parse_params
 from .base import ERRORS, ApiView, incident_filterset
 
 # The incident filters but the ordering, which an aggregate has no use for.
