@@ -22,7 +22,8 @@ from rest_framework.utils.urls import replace_query_param
 from incidents import selectors
 from incidents.models import Incident, Place
 
-from .filters import BBoxField, IncidentFilterSet
+from .fields import BBoxField
+from .filters import IncidentFilterSet
 from .ogc_openapi import MEDIA_TYPE as OPENAPI_MEDIA_TYPE
 from .ogc_openapi import ogc_openapi
 from .pagination import MAX_PAGE_SIZE, KeysetPaginator, keysets_for, name_page

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from .. import selectors
-from ..api.filters import BBoxField
+from ..api.fields import BBoxField
 from ..countries import country_name, covered_countries
 from ..models import Incident
 from ..taxonomy import EventType, SubEventType

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from incidents import selectors
 from incidents.models import Actor
 
-from .. import serializers as s
+from .. import responses as r
 from ..filters import PAGING_PARAMS, parse_params
 from ..pagination import name_page, page_size_from
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, path_pk
@@ -30,7 +30,7 @@ class ActorListView(ApiView):
         operation_id="actors_list",
         summary="Actors, searchable by any alias (`Daesh`, `PMU`, `League of the Righteous`)",
         parameters=[OpenApiParameter("q", str, description="A name, alias or part of a name"), *PAGE_PARAMS],
-        responses={200: s.ActorPageSerializer, **ERRORS},
+        responses={200: r.ActorPageSerializer, **ERRORS},
     )
     def get(self, request):
         q = parse_params(_QForm, request.query_params).get("q") or ""
@@ -44,7 +44,7 @@ class ActorDetailView(ApiView):
     @extend_schema(
         operation_id="actors_retrieve",
         parameters=[ID_PARAM],
-        responses={200: s.ActorSerializer, 404: s.ErrorSerializer, **ERRORS},
+        responses={200: r.ActorSerializer, 404: r.ErrorSerializer, **ERRORS},
     )
     def get(self, request, pk: str):
         row = Actor.objects.filter(pk=path_pk(pk, "actor")).values(*ACTOR_FIELDS).first()

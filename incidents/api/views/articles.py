@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from incidents import access, selectors, services
 from incidents.models import Article
 
+from .. import responses as r
 from .. import serializers as s
 from ..filters import PAGING_PARAMS, parse_params
 from ..pagination import KeysetPaginator, created_keyset, page_size_from
@@ -54,7 +55,7 @@ class ArticleListView(ApiView):
             OpenApiParameter("status", str, enum=Article.Status.values, description="Only articles in this state"),
             *PAGE_PARAMS,
         ],
-        responses={200: s.ArticlePageSerializer, **ERRORS},
+        responses={200: r.ArticlePageSerializer, **ERRORS},
     )
     def get(self, request):
         status = parse_params(_ArticleListForm, request.query_params).get("status") or ""
@@ -79,7 +80,7 @@ class ArticleListView(ApiView):
         "worker. Poll `status_url` until `status` is `processed` or `failed`; it lists the incidents found. The same "
         "URL or text again returns the article already stored.",
         request=s.ArticleSubmitSerializer,
-        responses={202: s.ArticleDetailSerializer, **ERRORS},
+        responses={202: r.ArticleDetailSerializer, **ERRORS},
         examples=[
             OpenApiExample("By URL", value={"url": "https://example.org/news/attack-near-kirkuk"}, request_only=True),
             OpenApiExample(
@@ -126,7 +127,7 @@ class ArticleDetailView(ApiView):
         operation_id="articles_retrieve",
         parameters=[ID_PARAM],
         summary="An article's ingest status, error and the incidents it produced",
-        responses={200: s.ArticleDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
+        responses={200: r.ArticleDetailSerializer, 404: r.ErrorSerializer, **ERRORS},
     )
     def get(self, request, pk: str):
         article = selectors.article_get(pk=path_pk(pk, "article"))

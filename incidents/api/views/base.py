@@ -19,8 +19,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from incidents import access
 from incidents.models import Incident
 
-from .. import serializers as s
-from ..filters import MAX_BIGINT, IncidentFilterSet, reject_blank_params, reject_unknown_params
+from .. import responses as r
+from ..fields import MAX_BIGINT
+from ..filters import IncidentFilterSet, bad_params, reject_blank_params, reject_unknown_params
 from ..renderers import JSONRenderer
 from ..throttling import AnonThrottle, UserThrottle
 
@@ -96,10 +97,10 @@ ERRORS = {
     (400, "application/json"): OpenApiResponse(
         OpenApiTypes.OBJECT, description="A bad parameter: one list of messages per parameter"
     ),
-    (401, "application/json"): OpenApiResponse(s.ErrorSerializer, description="A token is needed"),
-    (403, "application/json"): OpenApiResponse(s.ErrorSerializer, description="Not allowed"),
+    (401, "application/json"): OpenApiResponse(r.ErrorSerializer, description="A token is needed"),
+    (403, "application/json"): OpenApiResponse(r.ErrorSerializer, description="Not allowed"),
     (429, "application/json"): OpenApiResponse(
-        s.ErrorSerializer, description="Throttled: retry after the Retry-After header"
+        r.ErrorSerializer, description="Throttled: retry after the Retry-After header"
     ),
 }
 # `cursor` is taken but not described: it is opaque, and only the `next` links the API writes carry valid ones.
@@ -125,5 +126,5 @@ def incident_filterset(request) -> IncidentFilterSet:
     """The incident filters of the query string, validated: a 400 names each bad parameter."""
     fs = IncidentFilterSet(request.query_params, queryset=Incident.objects.none(), request=request)
     if not fs.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in fs.form.errors.items()})
+        raise bad_params(fs.form)
     return fs

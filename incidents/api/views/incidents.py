@@ -20,8 +20,10 @@ from incidents import selectors, services
 from incidents.datefmt import incident_date_label
 from incidents.models import Incident, IncidentRemoval, Place
 
+from .. import responses as r
 from .. import serializers as s
-from ..filters import BLANK_FILTERS, FILTER_PARAMS, PAGING_PARAMS, ISODateTimeField, openapi_parameters, parse_params
+from ..fields import ISODateTimeField
+from ..filters import BLANK_FILTERS, FILTER_PARAMS, PAGING_PARAMS, openapi_parameters, parse_params
 from ..pagination import KeysetPaginator, keysets_for, page_size_from, removal_keyset
 from ..renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, incident_filterset, path_pk
@@ -82,8 +84,8 @@ class IncidentListView(ApiView):
         "`updated_since=<last sync>&ordering=updated_at`, then apply `/api/v1/incidents/deleted/?since=<last sync>`.",
         parameters=[*openapi_parameters(), *PAGE_PARAMS, FORMAT_PARAM],
         responses={
-            (200, "application/json"): s.IncidentPageSerializer,
-            (200, "application/geo+json"): s.IncidentFeatureCollectionSerializer,
+            (200, "application/json"): r.IncidentPageSerializer,
+            (200, "application/geo+json"): r.IncidentFeatureCollectionSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             **ERRORS,
         },
@@ -138,7 +140,7 @@ class IncidentGeoJSONView(IncidentListView):
         operation_id="incidents_geojson",
         summary="Incidents as GeoJSON: every match, streamed, or a page with page_size/limit/cursor",
         parameters=[*openapi_parameters(), *PAGE_PARAMS],
-        responses={(200, "application/geo+json"): s.IncidentFeatureCollectionSerializer, **ERRORS},
+        responses={(200, "application/geo+json"): r.IncidentFeatureCollectionSerializer, **ERRORS},
     )
     def get(self, request):
         return super().get(request)
@@ -244,7 +246,7 @@ def incident_detail_data(incident: Incident, request) -> dict:
                 "id": link.actor_id,
                 "name": link.actor.name,
                 "kind": link.actor.kind,
-                "role": s.ROLE_NAMES.get(link.role, "associated"),
+                "role": r.ROLE_NAMES.get(link.role, "associated"),
             }
             for link in actor_links
         ],
@@ -282,9 +284,9 @@ class IncidentDetailView(ApiView):
         summary="One incident with its actors, every source's evidence, precision and history",
         description="An incident merged into another answers 301 with the other's URL in `Location`.",
         responses={
-            200: s.IncidentDetailSerializer,
+            200: r.IncidentDetailSerializer,
             301: OpenApiResponse(description="Merged into the incident at `Location`"),
-            404: s.ErrorSerializer,
+            404: r.ErrorSerializer,
             **ERRORS,
         },
     )
@@ -307,7 +309,7 @@ class IncidentDetailView(ApiView):
         description="Recorded in the incident's history with your user, and locks it against later re-extraction. "
         "`status=rejected` removes it from the public set (it then appears in `deleted/`).",
         request=s.IncidentPatchSerializer,
-        responses={200: s.IncidentDetailSerializer, 404: s.ErrorSerializer, **ERRORS},
+        responses={200: r.IncidentDetailSerializer, 404: r.ErrorSerializer, **ERRORS},
     )
     def patch(self, request, pk: str):
         incident = self._get(request, pk)
@@ -336,7 +338,7 @@ class IncidentDeletedView(ApiView):
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601; removals at or after it"),
             *PAGE_PARAMS,
         ],
-        responses={200: s.RemovalPageSerializer, **ERRORS},
+        responses={200: r.RemovalPageSerializer, **ERRORS},
     )
     def get(self, request):
         since = parse_params(_SinceForm, request.query_params).get("since")

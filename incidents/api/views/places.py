@@ -14,8 +14,9 @@ from incidents import selectors
 from incidents.models import Place
 from incidents.text import normalize_name
 
-from .. import serializers as s
-from ..filters import BBOX_PATTERN, LONLAT_PATTERN, PAGING_PARAMS, BBoxField, LonLatField, parse_params
+from .. import responses as r
+from ..fields import BBoxField, LonLatField
+from ..filters import BBOX_PATTERN, LONLAT_PATTERN, PAGING_PARAMS, parse_params
 from ..pagination import name_page, page_size_from
 from .base import ERRORS, ID_PARAM, PAGE_PARAMS, ApiView, path_pk
 
@@ -72,7 +73,7 @@ class PlaceListView(ApiView):
             ),
             *PAGE_PARAMS,
         ],
-        responses={200: s.PlacePageSerializer, **ERRORS},
+        responses={200: r.PlacePageSerializer, **ERRORS},
     )
     def get(self, request):
         params = parse_params(_PlaceForm, request.query_params)
@@ -146,7 +147,7 @@ class PlaceDetailView(ApiView):
     @extend_schema(
         operation_id="places_retrieve",
         parameters=[ID_PARAM],
-        responses={200: s.PlaceSerializer, 404: s.ErrorSerializer, **ERRORS},
+        responses={200: r.PlaceSerializer, 404: r.ErrorSerializer, **ERRORS},
     )
     def get(self, request, pk: str):
         place = Place.objects.filter(pk=path_pk(pk, "place")).first()

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from incidents import access, selectors
 
-from .. import serializers as s
+from .. import responses as r
 from ..filters import PAGING_PARAMS
 from ..pagination import name_page, page_size_from
 from .base import ERRORS, PAGE_PARAMS, ApiView
@@ -32,7 +32,7 @@ class SourceListView(ApiView):
         operation_id="sources_list",
         summary="The feeds and sites that are polled",
         parameters=PAGE_PARAMS,
-        responses={200: s.SourcePageSerializer, **ERRORS},
+        responses={200: r.SourcePageSerializer, **ERRORS},
     )
     def get(self, request):
         page = name_page(

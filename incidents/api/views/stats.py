@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from incidents import selectors
 from incidents.http_cache import cached_on_data_version
 
-from .. import serializers as s
+from .. import responses as r
 from ..filters import BLANK_FILTERS, STAT_FILTER_NAMES, openapi_parameters, parse_params
 from .base import ERRORS, ApiView, incident_filterset
 
@@ -37,7 +37,7 @@ class IncidentClusterView(ApiView):
             OpenApiParameter("zoom", {"type": "integer", "minimum": 0, "maximum": 22}, description="Map zoom, def. 6"),
             *STAT_FILTER_PARAMS,
         ],
-        responses={(200, "application/geo+json"): s.ClusterCollectionSerializer, **ERRORS},
+        responses={(200, "application/geo+json"): r.ClusterCollectionSerializer, **ERRORS},
     )
     @cached_on_data_version()
     def get(self, request):
@@ -84,7 +84,7 @@ class TimelineView(ApiView):
             OpenApiParameter("interval", str, enum=["day", "week", "month", "year"], description="def. month"),
             *STAT_FILTER_PARAMS,
         ],
-        responses={200: s.TimelineSerializer, **ERRORS},
+        responses={200: r.TimelineSerializer, **ERRORS},
     )
     @cached_on_data_version()
     def get(self, request):
@@ -112,7 +112,7 @@ class SummaryView(ApiView):
         operation_id="stats_summary",
         summary="Totals for the filter: overall, by event type, by country and for the 25 most active actors",
         parameters=STAT_FILTER_PARAMS,
-        responses={200: s.SummarySerializer, **ERRORS},
+        responses={200: r.SummarySerializer, **ERRORS},
     )
     @cached_on_data_version()
     def get(self, request):
