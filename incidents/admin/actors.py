@@ -6,11 +6,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Actor, IncidentActor
 from ..services import actor_save
-from .shared import count_of, name_search
+from .shared import TermSearch, count_of, name_search
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(TermSearch, SimpleHistoryAdmin):
     list_display = ["name", "kind", "parent", "alias_list", "incident_count"]
     list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
@@ -40,11 +40,8 @@ class ActorAdmin(SimpleHistoryAdmin):
     def incident_count(self, obj):
         return obj.n_incidents
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return name_search(queryset, term, extra=Q(name__icontains=term)), False
+    def search(self, queryset, term: str):
+        return name_search(queryset, term, extra=Q(name__icontains=term))
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

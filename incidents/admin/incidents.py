@@ -27,7 +27,7 @@ from .filters import (
     ProvinceFilter,
     ReviewQueueFilter,
 )
-from .shared import AtlasMapMedia, LabelledInlineFormSet, admin_link, count_of
+from .shared import AtlasMapMedia, LabelledInlineFormSet, TermSearch, admin_link, count_of
 
 # A name that matches more gazetteer entries than this is a word, not a place ("al").
 PLACE_SEARCH_LIMIT = 50
@@ -80,7 +80,7 @@ class IncidentSourceInline(admin.StackedInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(TermSearch, AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date",
         "event_type",
@@ -170,12 +170,9 @@ class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     def source_count(self, obj):
         return obj.source_count
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
+    def search(self, queryset, term: str):
         if term.lstrip("#").isdigit():
-            return queryset.filter(pk=int(term.lstrip("#"))), False
+            return queryset.filter(pk=int(term.lstrip("#")))
         # Both branches use an index (GIN on the vector, B-tree on place_id), so Postgres ORs two bitmaps instead of
         # scanning millions of summaries; the vector holds the summary and every source's evidence.
         # Any spelling of the place ("Hawler" finds Erbil's incidents), with or without an Arabic article.
@@ -183,7 +180,7 @@ class IncidentAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
         condition = Q(search_vector=SearchQuery(term, config="english", search_type="websearch"))
         if 0 < len(places) <= PLACE_SEARCH_LIMIT:
             condition |= Q(place_id__in=places)
-        return queryset.filter(condition), False
+        return queryset.filter(condition)
 
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}

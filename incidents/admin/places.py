@@ -10,11 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import Place
 from ..services import place_save
 from ..text import normalize_name
-from .shared import AtlasMapMedia, name_search
+from .shared import AtlasMapMedia, TermSearch, name_search
 
 
 @admin.register(Place)
-class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class PlaceAdmin(TermSearch, AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ascii_name", "kind", "feature_code", "admin1", "country", "population", "origin"]
     list_filter = ["country", "kind", "origin", "admin1", "feature_class"]
     search_fields = ["name"]
@@ -38,10 +38,7 @@ class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
             form.base_fields["external_id"].help_text += "; left empty for a curated place, made from country and name"
         return form
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
+    def search(self, queryset, term: str):
         extra = Q(external_id=term)
         if term.isdigit():
             extra |= Q(geonames_id=int(term))
@@ -49,7 +46,7 @@ class PlaceAdmin(AtlasMapMedia, LeafletGeoAdminMixin, SimpleHistoryAdmin):
         needle = normalize_name(term)
         # Autocomplete shows this order: exact spellings first, then the bigger places.
         exact = RawSQL(f"%s = ANY({Place._meta.db_table}.search_names)", (needle,), output_field=models.BooleanField())
-        return found.order_by(exact.desc(), models.F("population").desc(nulls_last=True), "name", "pk"), False
+        return found.order_by(exact.desc(), models.F("population").desc(nulls_last=True), "name", "pk")
 
     @admin.display(description="normalised names (searched)")
     def alternate_names_searched(self, obj):

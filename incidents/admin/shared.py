@@ -61,3 +61,14 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
         for name, field in form.fields.items():
             label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
             field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+
+
+class TermSearch:
+    """Admin search by the trimmed term: an empty one leaves the list as it is, any other goes to `search`."""
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (self.search(queryset, term) if term else queryset), False
+
+    def search(self, queryset, term: str):
+        raise NotImplementedError
