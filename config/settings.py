@@ -192,7 +192,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
         "article_submit": os.environ.get("API_THROTTLE_ARTICLE_SUBMIT", "60/hour"),
     },
-    "EXCEPTION_HANDLER": "incidents.api.views.exception_handler",
+    "EXCEPTION_HANDLER": "incidents.api.views.base.exception_handler",
 }
 # Reading the API and the pages without signing in: on by default so the dashboard and public tools work.
 API_PUBLIC_READ = env_bool("API_PUBLIC_READ", True)

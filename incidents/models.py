@@ -1,4 +1,8 @@
-"""The domain: the gazetteer, actors, polled sources, articles and the incidents extracted from them."""
+"""The domain: the gazetteer, actors, polled sources, articles and the incidents extracted from them.
+
+One module, as Django expects, though over 400 lines: the models refer to one another (an incident to its place,
+actors and articles), and their fields are the schema that migrations are made from, read best side by side.
+"""
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -212,9 +216,16 @@ class Article(models.Model):
         return self.title or self.url or f"Article {self.pk}"
 
 
+class RankedChoices(models.TextChoices):
+    """Choices declared sharpest first: `rank` is that order (an unknown value ranks last)."""
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return cls.values.index(value) if value in cls.values else len(cls.values)
+
+
 class Incident(models.Model):
-    # Both precisions are declared sharpest first: `rank` is that order (an unknown value ranks last).
-    class DatePrecision(models.TextChoices):
+    class DatePrecision(RankedChoices):
         DAY = "day", "Day"
         WEEK = "week", "Week"
         MONTH = "month", "Month"
@@ -223,19 +234,11 @@ class Incident(models.Model):
         # on or before that day. Least precise of all, so any dated report of the same incident replaces it.
         RECEIVED = "received", "Received (no date found: review)"
 
-        @classmethod
-        def rank(cls, value: str) -> int:
-            return cls.values.index(value) if value in cls.values else len(cls.values)
-
-    class GeoPrecision(models.TextChoices):
+    class GeoPrecision(RankedChoices):
         EXACT = "exact", "Exact (the named place)"
         NEAR = "near", "Near the named place"
         ADMIN = "admin", "District or province only"
         COUNTRY = "country", "Country only"
-
-        @classmethod
-        def rank(cls, value: str) -> int:
-            return cls.values.index(value) if value in cls.values else len(cls.values)
 
     class Status(models.TextChoices):
         UNREVIEWED = "unreviewed", "Unreviewed"

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
 import django_filters
 import pycountry
 from django import forms
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -16,73 +12,19 @@ from incidents.models import Incident
 from incidents.selectors import incident_list
 from incidents.taxonomy import EventType, SubEventType
 
-MAX_INT = 2**31 - 1
-MAX_BIGINT = 2**63 - 1
+from .fields import (
+    EMPTY_MESSAGE,
+    MAX_BIGINT,
+    MAX_INT,
+    BBoxField,
+    ChoiceListField,
+    CountryListField,
+    ISODateField,
+    ISODateTimeField,
+    NearField,
+)
+
 ORDERINGS = ("-date", "date", "-fatalities", "fatalities", "-updated_at", "updated_at")
-# Spellings that pycountry does not know as such.
-COUNTRY_ALIASES = {"syria": "SY", "iraq": "IQ", "kurdistan": "IQ"}
-
-
-class BBoxField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        parts = [p.strip() for p in value.split(",")]
-        if len(parts) != 4:
-            raise forms.ValidationError(
-                f"Give 4 comma-separated numbers minLon,minLat,maxLon,maxLat (e.g. 42.0,35.0,45.0,37.0); "
-                f"got {len(parts)}."
-            )
-        try:
-            numbers = [float(p) for p in parts]
-        except ValueError:
-            raise forms.ValidationError("Every bbox value must be a number, e.g. 42.0,35.0,45.0,37.0.") from None
-        if not all(math.isfinite(n) for n in numbers):
-            raise forms.ValidationError("bbox values must be finite numbers.")
-        min_lon, min_lat, max_lon, max_lat = numbers
-        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-            raise forms.ValidationError("Longitudes must be between -180 and 180.")
-        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise forms.ValidationError("Latitudes must be between -90 and 90.")
-        if min_lon > max_lon or min_lat > max_lat:
-            raise forms.ValidationError("The minimum must not exceed the maximum (minLon,minLat,maxLon,maxLat).")
-        return (min_lon, min_lat, max_lon, max_lat)
-
-
-class LonLatField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        parts = [p.strip() for p in value.split(",")]
-        try:
-            lon, lat = (float(p) for p in parts)
-        except ValueError:
-            raise forms.ValidationError("Give lon,lat as two numbers, e.g. 44.01,36.19.") from None
-        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-            raise forms.ValidationError("lon must be within -180..180 and lat within -90..90.")
-        return (lon, lat)
-
-
-def _not_blank(value):
-    # Absent is None; present but empty ("?date_to=") used to be ignored silently, returning everything.
-    if value == "" or (isinstance(value, str) and not value.strip()):
-        raise forms.ValidationError("Empty; give a value or leave the parameter out.")
-
-
-class NearField(forms.CharField):
-    """A place id, or lon,lat."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        if value.isdigit() and len(value) < 19:
-            return int(value)
-        if "," in value:
-            return LonLatField().to_python(value)
-        raise forms.ValidationError("Give a place id (see /api/v1/places/) or lon,lat, e.g. 44.39,35.47.")
 
 
 class IncidentFilterForm(forms.Form):
@@ -106,91 +48,12 @@ class IncidentFilterForm(forms.Form):
         return data
 
 
-class ISODateField(forms.CharField):
-    def to_python(self, value):
-        _not_blank(value)
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(f"{value!r} is not a real date; use YYYY-MM-DD, e.g. 2021-03-01.") from None
-
-
-class ISODateTimeField(forms.CharField):
-    """ISO 8601 date-time; one without a zone is UTC, a bare date is its midnight UTC."""
-
-    def to_python(self, value):
-        _not_blank(value)
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if value.count(" ") == 1 else value)
-        except ValueError:
-            raise forms.ValidationError(
-                f"{value!r} is not an ISO 8601 date-time; use e.g. 2021-03-01T12:00:00Z."
-            ) from None
-        if timezone.is_naive(parsed):
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        try:
-            # PostgreSQL refuses offsets beyond +-15:59, which Python accepts up to 24 h.
-            return parsed.astimezone(dt.UTC)
-        except OverflowError:
-            raise forms.ValidationError(f"{value!r} is outside the supported range of dates.") from None
-
-
-class ChoiceListField(forms.CharField):
-    """Several values, comma-separated or repeated; each one of `choices`, by its code (`explosions_remote_violence`)
-    or by its label as ACLED and our CSV write it (`Explosions/Remote violence`), in any case."""
-
-    def __init__(self, *args, choices=(), noun="value", **kwargs):
-        self.valid = {str(value) for value, _ in choices}
-        self.lookup = {str(label).lower(): str(value) for value, label in choices}
-        self.lookup.update({str(value).lower(): str(value) for value, _ in choices})
-        self.noun = noun
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, list | tuple):
-            value = ",".join(str(v) for v in value)
-        value = super().to_python(value)
-        items = [v.strip() for v in value.split(",") if v.strip()] if value else []
-        unknown = [v for v in items if v.lower() not in self.lookup]
-        if unknown:
-            names = ", ".join(repr(u) for u in unknown)
-            raise forms.ValidationError(
-                f"Unknown {self.noun} {names}; expected one of {', '.join(sorted(self.valid))} (or ACLED's labels)."
-            )
-        return list(dict.fromkeys(self.lookup[v.lower()] for v in items))
-
-
 # What the schema lists: ISO alpha-2 codes and short names (the field also takes alpha-3 codes and official names).
 # A name with a comma ("Virgin Islands, U.S.") cannot be one item of a comma-separated list.
 COUNTRY_SCHEMA_ENUM = sorted(
     {c.alpha_2 for c in pycountry.countries}
     | {n for c in pycountry.countries if "," not in (n := getattr(c, "common_name", None) or c.name)}
 )
-
-
-class CountryListField(forms.CharField):
-    def to_python(self, value):
-        if isinstance(value, list | tuple):
-            value = ",".join(str(v) for v in value)
-        value = super().to_python(value)
-        codes = []
-        for item in [v.strip() for v in value.split(",") if v.strip()] if value else []:
-            code = COUNTRY_ALIASES.get(item.lower())
-            if code is None:
-                try:
-                    code = pycountry.countries.lookup(item).alpha_2
-                except LookupError:
-                    raise forms.ValidationError(
-                        f"Unknown country {item!r}; use an ISO code such as IQ or SY, or a name such as Iraq."
-                    ) from None
-            codes.append(code)
-        return list(dict.fromkeys(codes))
 
 
 class _MultiValueWidget(forms.TextInput):
@@ -403,7 +266,7 @@ def reject_blank_params(params, blank_ok: frozenset[str]) -> None:
         k for k in params if k not in blank_ok and not k.startswith("_") and not "".join(params.getlist(k)).strip()
     )
     if blank:
-        raise ValidationError({name: ["Empty; give a value or leave the parameter out."] for name in blank})
+        raise ValidationError({name: [EMPTY_MESSAGE] for name in blank})
 
 
 def reject_unknown_params(params, allowed: frozenset[str]) -> None:
@@ -419,11 +282,16 @@ def reject_unknown_params(params, allowed: frozenset[str]) -> None:
         raise ValidationError({name: [message] for name in unknown})
 
 
-def parse_params(form_class: type[forms.Form], data) -> dict:
-    """Validate a small parameter form; raise a 400 with one message per bad parameter."""
+def bad_params(form: forms.Form):
+    """The 400 for a form of query parameters that did not validate: the messages of each bad parameter."""
     from rest_framework.exceptions import ValidationError
 
+    return ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+
+
+def parse_params(form_class: type[forms.Form], data) -> dict:
+    """Validate a small parameter form; raise a 400 with one message per bad parameter."""
     form = form_class(data)
     if not form.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        raise bad_params(form)
     return form.cleaned_data

@@ -22,12 +22,15 @@ from rest_framework.utils.urls import replace_query_param
 from incidents import selectors
 from incidents.models import Incident, Place
 
-from .filters import BBoxField, IncidentFilterSet
+from .fields import BBoxField
+from .filters import IncidentFilterSet
 from .ogc_openapi import MEDIA_TYPE as OPENAPI_MEDIA_TYPE
 from .ogc_openapi import ogc_openapi
-from .pagination import MAX_PAGE_SIZE, KeysetPaginator, keysets_for, name_keyset
+from .pagination import MAX_PAGE_SIZE, KeysetPaginator, keysets_for, name_page
 from .renderers import GeoJSONRenderer, JSONRenderer
-from .views import ApiView, _feature, _filterset, _pk, _place_row
+from .views.base import ApiView, incident_filterset, path_pk
+from .views.incidents import incident_feature
+from .views.places import place_row
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -299,7 +302,7 @@ class ItemsView(OgcView):
         params.update(datetime_filters(request.query_params.get("datetime")))
         if bbox := _bbox(request):
             params["bbox"] = bbox
-        fs = _filterset(_Query(request, params))
+        fs = incident_filterset(_Query(request, params))
         table = Incident._meta.db_table
         paginator = KeysetPaginator(
             request=request, keyset=keysets_for(table)["date"], name="-date", descending=True, page_size=limit
@@ -310,7 +313,7 @@ class ItemsView(OgcView):
             build_rows=lambda qs: selectors.incident_api_rows(queryset=qs, keys=("date",)),
         )
         base = request.build_absolute_uri(reverse("api:incident-list"))
-        return [_feature(row, base) for row in page.rows], page.next_url
+        return [incident_feature(row, base) for row in page.rows], page.next_url
 
     def _places(self, request, limit: int):
         qs = Place.objects.all()
@@ -318,11 +321,7 @@ class ItemsView(OgcView):
             from django.contrib.gis.geos import Polygon
 
             qs = qs.filter(point__bboverlaps=Polygon.from_bbox(tuple(float(v) for v in bbox.split(","))))
-        table = Place._meta.db_table
-        paginator = KeysetPaginator(
-            request=request, keyset=name_keyset(table), name="name", descending=False, page_size=limit
-        )
-        page = paginator.paginate(qs.values("id", "name"), pk_sql=f'"{table}"."id"')
+        page = name_page(request=request, rows=qs.values("id", "name"), page_size=limit)
         by_id = {p.pk: p for p in Place.objects.filter(pk__in=[r["id"] for r in page.rows])}
         return [_place_feature(by_id[r["id"]]) for r in page.rows], page.next_url
 
@@ -336,7 +335,7 @@ class _Query:
 
 
 def _place_feature(place: Place) -> dict:
-    properties = _place_row(place)
+    properties = place_row(place)
     properties.pop("longitude"), properties.pop("latitude")
     return {
         "type": "Feature",
@@ -352,16 +351,16 @@ class ItemView(OgcView):
     def get(self, request, name: str, pk: str):
         name = _collection_name(name)
         if name == "places":
-            place = Place.objects.filter(pk=_pk(pk, "place")).first()
+            place = Place.objects.filter(pk=path_pk(pk, "place")).first()
             if place is None:
                 raise NotFound("No such place.")
             feature = _place_feature(place)
         else:
-            qs = selectors.incident_list(filters={}, user=request.user).filter(pk=_pk(pk, "incident"))
+            qs = selectors.incident_list(filters={}, user=request.user).filter(pk=path_pk(pk, "incident"))
             rows = list(selectors.incident_api_rows(queryset=qs))
             if not rows:
                 raise NotFound("No such incident.")
-            feature = _feature(rows[0], request.build_absolute_uri(reverse("api:incident-list")))
+            feature = incident_feature(rows[0], request.build_absolute_uri(reverse("api:incident-list")))
         here = _url(request, "item", name, feature["id"])
         feature["links"] = [
             _link(here, "self", GEOJSON, "This feature"),

@@ -176,3 +176,12 @@ class KeysetPaginator:
             cursor = _encode([self.name, self.keyset.row_key(last), last["id"]])
             next_url = replace_query_param(self.request.build_absolute_uri(), CURSOR_PARAM, cursor)
         return Page(rows=found, next_url=next_url)
+
+
+def name_page(*, request: Request, rows: QuerySet, page_size: int) -> Page:
+    """A page of `rows` (a values() queryset with `id` and `name`) in name order, the id breaking ties."""
+    table = rows.model._meta.db_table
+    paginator = KeysetPaginator(
+        request=request, keyset=name_keyset(table), name="name", descending=False, page_size=page_size
+    )
+    return paginator.paginate(rows, pk_sql=f'"{table}"."id"')

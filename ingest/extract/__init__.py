@@ -5,7 +5,7 @@ A short pipeline of stages over one `Document` (ingest.extract.document), run in
 
 1. `sentences`  sentences and clauses, captions and subheads marked;
 2. `places`     gazetteer mentions, people named like places dropped, namesakes resolved, datelines marked;
-3. `triggers`   the event each sentence reports, if any (lexicon in ingest.events);
+3. `triggers`   the event each sentence reports, if any (lexicon in ingest.lexicon);
 4. `casualties` killed, injured and missing per sentence (ingest.numbers);
 5. `dating`     date phrases around events, resolved against the publication date (ingest.dates);
 6. `drafts`     incident drafts: a sentence starts an event, continues the one before, or completes its place;

@@ -15,6 +15,8 @@ import math
 from functools import cache
 from pathlib import Path
 
+from ..lexicon import VICTIMS_ONLY
+
 WEIGHTS = Path(__file__).with_name("confidence_weights.json")
 
 _TRIGGER_LABELS = {
@@ -32,6 +34,15 @@ _PLACE_LABELS = {
     "headline": "place taken from the headline",
     "dateline": "place taken from the dateline",
     "none": "no place found",
+}
+# Features that are there or not, in the words a curator reads.
+_FLAG_LABELS = {
+    "evidence:several": "told in several sentences",
+    "story:lede": "the article's lead event",
+    "place:unknown_village_told": "a village the gazetteer lacks is named: the place may be a stand-in",
+    "place:in_headline": "place also in the headline",
+    "place:namesakes": "place name has namesakes",
+    "article:many_events": "one of many events in the article",
 }
 
 
@@ -55,7 +66,7 @@ def features(d, doc=None) -> dict[str, float]:
         f"toll:{toll}": 1.0,
         "evidence:several": 1.0 if len(d.evidence) >= 2 else 0.0,
         "actors:any": 1.0 if d.actors else 0.0,
-        "trigger:victims_only": 1.0 if rank == 19 else 0.0,
+        "trigger:victims_only": 1.0 if rank == VICTIMS_ONLY else 0.0,
         "story:lede": 1.0 if d.sentence_no <= 1 else 0.0,
         "place:kind_" + (d.mention.entry.kind if d.mention is not None else "none"): 1.0,
         "place:namesakes": 1.0
@@ -122,16 +133,6 @@ def score(d, doc=None) -> tuple[float, list[str]]:
                     "headline": "toll from the headline",
                 }.get(value, "no toll stated")
             )
-        elif k == "evidence:several":
-            reasons.append("told in several sentences")
-        elif k == "story:lede":
-            reasons.append("the article's lead event")
-        elif k == "place:unknown_village_told":
-            reasons.append("a village the gazetteer lacks is named: the place may be a stand-in")
-        elif k == "place:in_headline":
-            reasons.append("place also in the headline")
-        elif k == "place:namesakes":
-            reasons.append("place name has namesakes")
-        elif k == "article:many_events":
-            reasons.append("one of many events in the article")
+        elif k in _FLAG_LABELS:
+            reasons.append(_FLAG_LABELS[k])
     return round(p, 3), reasons

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 
 from .. import gazetteer_index
 from ..dates import DatePhrase
-from ..events import VICTIMS_ONLY, Trigger, is_realis, triggers
+from ..events import Trigger, is_realis, triggers
 from ..gazetteer_index import Token, Trie
 from ..geocode import DIRECTION, NEAR, Mention, km
+from ..lexicon import VICTIMS_ONLY
 from ..numbers import Casualties, casualties
 from . import dating
 from .document import Document, Sentence

@@ -1,4 +1,4 @@
-"""Stage 3: the event each sentence reports (the lexicon is ingest.events), and how two events share a sentence."""
+"""Stage 3: the event each sentence reports (the lexicon is ingest.lexicon), and how two events share a sentence."""
 
 from __future__ import annotations
 
