@@ -1,6 +1,9 @@
 """Stage 6: incident drafts. Read in order, a sentence that reports an event either continues the story told just
 before (same kind, same or no place, same day) or starts a draft of its own; a sentence without an event may add a
-toll, a place or a day to the draft before it."""
+toll, a place or a day to the draft before it.
+
+Over 400 lines on purpose: one reading loop (`run`) and the helpers that change the drafts it holds; the words that
+cue a sentence's relation to the story live in `cues.py`, places in `places.py`, dates in `dating.py`."""
 
 from __future__ import annotations
 
@@ -17,83 +20,13 @@ from ..geocode import DIRECTION, NEAR, Mention, km
 from ..lexicon import VICTIMS_ONLY
 from ..numbers import Casualties, casualties
 from . import dating
+from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll
 from .document import Document, Sentence
 from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, WHO_IN, locators, pick_places, usable
 from .triggers import RESPONSE, SEPARATE, later_event, nearest_specific
 
 # A follow-up sentence whose place is this far from the story's is another event.
 MERGE_KM = 60.0
-# "the killing of nine Turkish soldiers in northern Iraq": another country than the story's place, another event.
-_COUNTRY = re.compile(
-    r"\b(?:in|across|inside)\s+(?:northern |southern |eastern |western |central |northeast(?:ern)? |"
-    r"northwest(?:ern)? )?(Iraq|Syria)\b"
-)
-_COUNTRY_CODE = {"Iraq": "IQ", "Syria": "SY"}
-_ELSEWHERE = (
-    r"Israel|Turkey|T\u00fcrkiye|Iran|Lebanon|Jordan|Saudi Arabia|Kuwait|Egypt|Gaza|the West Bank|Yemen|Libya|"
-    r"Afghanistan|Pakistan|Europe|France|Germany|Britain|the United States|the US|Russia|Ukraine"
-)
-# "A series of bombings across Iraq killed 15", "Bombings and a shooting killed 19 around Baghdad": a sum of the
-# events the story then tells one by one; its toll belongs to none of them.
-AGGREGATE = re.compile(
-    r"\b(?:(?:an? |new )*(?:series|string|spate|wave|number|rash|flurry|barrage) of (?:[\w-]+ ){0,4}?"
-    r"(?:attacks|bombings|bombs|blasts|explosions|strikes|airstrikes|air strikes|raids|shootings|incidents|clashes)|"
-    r"a total of|(?:several|separate|multiple|a number of) (?:attacks|bombings|incidents|blasts)|"
-    r"in (?:different|separate|several|various|multiple) (?:areas|places|parts|incidents|attacks|towns|provinces|"
-    r"cities|regions)|across (?:the country|Iraq|Syria|the (?:province|region|governorate|capital))|"
-    r"(?:bombings|attacks|airstrikes|air strikes|explosions|blasts) and (?:an? )?(?:\w+ )?(?:shootings?|clashes|"
-    r"attacks?|airstrikes))\b",
-    re.I,
-)
-
-
-def _sums_events(sentence: str, trigger: Trigger) -> bool:
-    """The sum is the subject of the sentence ("A series of bombings killed 15"), not context ("..., the latest in a
-    string of attacks on the base"). (A sum names no town where it happened: the caller checks that.)"""
-    return _sum_before(sentence, trigger.end + 15)
-
-
-_TOLL_VERB = re.compile(
-    r"\b(?:kill(?:s|ed|ing)?|die[sd]|dead|wound(?:s|ed|ing)|injur(?:es|ed|ing)|leav(?:es|ing)|left|claim(?:s|ed))\b",
-    re.I,
-)
-
-
-def _sum_before(sentence: str, limit: int) -> bool:
-    m = AGGREGATE.search(sentence)
-    return (
-        m is not None
-        and m.start() <= limit
-        and not re.search(r"\b(?:latest|last|one|part|first|second|third)\s+(?:in|of)\s+$", sentence[: m.start()])
-    )
-
-
-def sums_toll(sentence: str) -> bool:
-    """A sentence with no single event whose toll is a sum ("A string of bombs in cities across Iraq killed 32"):
-    the sum is told before the toll's verb, so the toll belongs to no one event."""
-    verb = _TOLL_VERB.search(sentence)
-    return verb is not None and _sum_before(sentence, verb.start())
-
-
-# A sentence whose subject is the event just told: it places or dates that event, whatever its clauses add.
-_POINTS_BACK = re.compile(
-    r"^\s*(?:It|This|That|The (?:attack|assault|bombing|blast|explosion|incident|strike|raid|ambush|shelling))\s+"
-    r"(?:happened|took place|occurred|was carried out|came)\s+(?:in|at|near|on|outside)\b",
-    re.I,
-)
-# "In Tikrit, ...", "Elsewhere in Baghdad, ...": the words before a roundup item's place.
-_FRONTED = re.compile(
-    r"^\s*(?:(?:Elsewhere|Meanwhile|Separately|Also|And),?\s+)?(?:in|at|near|outside|around)\s+(?:the\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}$",
-    re.I,
-)
-# An event told in a country the product does not cover, with no covered place named beside it.
-ABROAD = re.compile(
-    r"\b(?:in|into|inside|across)\s+(?:(?:northern|southern|eastern|western|central|southeast(?:ern)?|"
-    r"northwest(?:ern)?)\s+)?(?:" + _ELSEWHERE + r")\b|\b(?:Israeli|Turkish|Iranian|Lebanese|Jordanian|Saudi|Kuwaiti|"
-    r"Egyptian|Palestinian|Yemeni|Afghan|Pakistani|European|French|German|British|American|Russian|Ukrainian)\s+"
-    r"(?:town|city|village|capital|province|border town|port|region)\b"
-)
 
 
 @dataclass
@@ -363,10 +296,10 @@ def run(doc: Document) -> None:
                 # "Three people were killed": without a place of its own, the toll of the event told just before.
                 (trigger.rank == VICTIMS_ONLY and not s.mentions)
                 # "It happened in the town of Suluk, which was liberated in October": the event just told, placed.
-                or _POINTS_BACK.match(sentence)
+                or POINTS_BACK.match(sentence)
             )
         ):
-            if previous is not None and previous.geo_precision != "exact" and _POINTS_BACK.match(sentence):
+            if previous is not None and previous.geo_precision != "exact" and POINTS_BACK.match(sentence):
                 # "The attack took place in the town of Tarmiya": sharper than "north of Baghdad" in the lede.
                 _place_told_again(previous, s)
             _without_event(doc, s, previous, dates, st)
@@ -418,9 +351,9 @@ def run(doc: Document) -> None:
         # "* SAMARRA - Gunmen attacked ...": a roundup's item, or a new dateline, starts a story of its own.
         # "In Tikrit, 130 militants were killed.": a roundup's item told place first, likewise.
         new_story = any(id(m) in doc.datelines for m in doc.located if s_start <= m.start < s_start + 40) or bool(
-            s.mentions and _FRONTED.match(sentence[: s.mentions[0].start - s_start])
+            s.mentions and FRONTED.match(sentence[: s.mentions[0].start - s_start])
         )
-        aggregate = _sums_events(sentence, trigger) and not any(
+        aggregate = sums_events(sentence, trigger) and not any(
             m.entry.kind != "admin_area"
             and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", full[max(0, m.start - 12) : m.start])
             for m in s.mentions
@@ -433,13 +366,13 @@ def run(doc: Document) -> None:
             and min(abs(picks[0][0].start - s_start - t.start) for t in [trigger, *triggers(sentence)]) <= 80
             and not DIRECTION.search(full[max(0, picks[0][0].start - 30) : picks[0][0].start])
         )
-        abroad = _COUNTRY.search(sentence)
+        abroad = COUNTRY.search(sentence)
         elsewhere = (
             not picks
             and abroad is not None
             and previous is not None
             and previous.mention is not None
-            and previous.mention.entry.country != _COUNTRY_CODE[abroad.group(1)]
+            and previous.mention.entry.country != COUNTRY_CODE[abroad.group(1)]
         )
         if phrase is not None:
             st.last_dates = (s.para, phrase)

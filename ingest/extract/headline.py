@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..events import best_trigger
 from ..numbers import casualties
+from .cues import sums_toll
 from .document import Document
-from .drafts import sums_toll
 
 # The lede: an incident first told this far into the body is not the headline's.
 LEDE_SENTENCES = 3
