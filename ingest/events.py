@@ -53,7 +53,8 @@ REALIS = re.compile(
     r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
     r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
     r"(?:was|were|had been|have been) (?:held|staged|organi[sz]ed|dispersed|broken up)|dispersed|staged|"
-    r"took to the streets|executed|beheaded|massacred|gunned down|shot dead|blew (?:himself|herself|themselves) up|"
+    r"took to the streets|destroyed|engaged|damaged|executed|beheaded|massacred|gunned down|shot dead|"
+    r"blew (?:himself|herself|themselves) up|"
     r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) ",
     re.I,
 )
@@ -65,6 +66,11 @@ CAPTION = re.compile(
 )
 
 
+_DEMANDED = re.compile(
+    r"\b(?:demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|chant(?:s|ed|ing)?|urg(?:e|es|ed|ing)|seek(?:s|ing)?|"
+    r"want(?:s|ed|ing)?|slogans?)\s+(?:\w+\s+){0,2}?(?:the\s+)?$",
+    re.I,
+)
 # "Three children died from the cold", "drowned", "in a traffic accident": deaths, but not violence.
 NOT_VIOLENCE = re.compile(
     r"\b(?:died|dying|dies|death|deaths|perished) (?:\w+ ){0,2}?(?:from|of|due to|because of) (?:the )?(?:\w+ )?"
@@ -95,6 +101,9 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
             if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and re.search(
                 r"\bto\s*$", sentence[: m.start()]
             ):
+                continue
+            # "demonstrators demand the fall of the leader": a slogan, not a town taken.
+            if m.group().lower() == "fall of" and _DEMANDED.search(sentence[: m.start()]):
                 continue
             if rank == VICTIMS_ONLY and NOT_VIOLENCE.search(sentence):
                 continue

@@ -121,17 +121,35 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded|"
             r"drones? (?:exploded|detonated|blew up|crashed into)|"
             r"(?:carried out|launched|conducted) \d+ (?:air )?raids|"
+            # A military release's "Near Raqqah, six strikes engaged three ISIS tactical units".
+            r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:coalition )?strikes?|"
+            r"(?:coalition|precision|airstrikes? and) strikes?) (?:\w+ ){0,3}?(?:engaged|destroyed|targeted|hit|struck|"
+            r"killed|damaged)|"
             r"(?:warplanes?|aircraft|jets|helicopters|planes) (?:[\w-]+ ){0,6}?(?:raids|sorties))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_DRONE_STRIKE,
         3,
-        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb", "plane", "helicopter", "f-16", "raids"),
+        (
+            "air",
+            "aerial",
+            "drone",
+            "warplane",
+            "jet",
+            "gunship",
+            "bomb",
+            "plane",
+            "helicopter",
+            "f-16",
+            "raids",
+            "strike",
+        ),
     ),
     (
         _p(
             r"\b(?:rocket (?:attacks?|fire)|rockets? (?:hit|struck|landed|fell|targeted|slammed|were fired)|"
-            r"(?:fired|launched|with) (?:\w+ )?(?:katyusha )?(?:rockets?|missiles?|mortars?)|katyushas?|"
+            r"(?:fired|launched|with) (?:\w+ ){0,2}?(?:katyusha )?(?:rockets?|missiles?|mortars?|shells|artillery)|"
+            r"katyushas?|"
             r"mortar (?:attacks?|rounds?|shells?|fire)|shelling|shelled|artillery (?:fire|shelling|strikes?|attack)|"
             r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?|"
             r"(?:artillery |mortar )?(?:shells?|missiles?|mortars?) (?:hit|struck|landed|fell|slammed|rained)|"

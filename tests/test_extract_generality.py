@@ -371,3 +371,28 @@ def test_it_places_a_neighbourhood_in_the_city_the_story_is_in(extraction_index)
         published=dt.date(2014, 1, 25),
     )
     assert sorted((i.place.canonical, i.fatalities) for i in result.incidents) == [("Baghdad", 2), ("Baghdad", 4)]
+
+
+def test_it_reads_a_demand_for_the_fall_of_a_leader_as_a_slogan_not_a_town_taken(extraction_index):
+    result = extract("Demonstrators rallied in Saraqib on Friday, demanding the fall of the group's leader.")
+    assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [("peaceful_protest", "Saraqib")]
+
+
+def test_it_gives_each_town_of_a_list_opened_by_in_central_x_its_event(extraction_index):
+    result = extract("On Friday, demonstrations took place in central Idlib, Saraqib, Armanaz and Binnish.")
+    assert sorted(i.place.name for i in result.incidents) == ["Armanaz", "Binnish", "Idlib", "Saraqib"]
+
+
+def test_it_reads_a_military_releases_numbered_strikes_as_air_strikes(extraction_index):
+    result = extract(
+        "Near Mosul, four strikes engaged two ISIS tactical units. One strike near Hawija also destroyed a tunnel."
+    )
+    assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [
+        ("air_drone_strike", "Mosul"),
+        ("air_drone_strike", "Hawija"),
+    ]
+
+
+def test_it_reads_artillery_shells_fired_on_a_village_as_shelling(extraction_index):
+    result = extract("Turkish forces fired heavy artillery shells on Tal Tamr on Monday, wounding two civilians.")
+    assert [i.sub_event_type for i in result.incidents] == ["shelling_artillery_missile_attack"]

@@ -57,8 +57,11 @@ _OFFSET = re.compile(
     r"(?:ern)?\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?$",
     re.I,
 )
+# "in central Idlib", "in northern Raqqa": the part of a place, still the place.
+_SIDE = r"(?:central|northern|southern|eastern|western|north|south|east|west|downtown|rural)"
 _IN_LIST = re.compile(
-    r"\b(?:in|at)\s+(?:(?:(?:as well as|along with)\s+)?(?:the\s+)?[A-Z][^,.;()]{0,40}(?:\([^)]{1,30}\))?\s*,\s*"
+    r"\b(?:in|at)\s+(?:(?:(?:as well as|along with)\s+)?(?:the\s+)?(?:" + _SIDE + r"\s+)?[A-Z][^,.;()]{0,40}"
+    r"(?:\([^)]{1,30}\))?\s*,\s*"
     r"(?:and\s+)?)+(?:(?:as well as|along with)\s+)?$"
 )
 OFFSET = "OFFSET"  # the feature code of a point moved from a gazetteer entry
@@ -152,7 +155,11 @@ def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
         gap = sentence[a.end - s_start : b.start - s_start]
         rest = sentence[b.end - s_start :]
         contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
-            b.admin_hint or b.entry.kind == "admin_area" or re.match(r"\s+(?:district|area|region)\b", rest)
+            b.admin_hint
+            or b.entry.kind == "admin_area"
+            or re.match(r"\s+(?:district|area|region)\b", rest)
+            # "the village of Kafr Nabl in southern Idlib": a side of a place is the region around it.
+            or re.fullmatch(r",?\s+in\s+(?:the\s+)?" + _SIDE + r"\s+", gap)
         )
         beside = re.fullmatch(
             r",?\s+(?:area\s+|district\s+|region\s+)?(?:near|outside|close to|not far from)\s+(?:the\s+)?"
@@ -229,7 +236,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         locative = (
             bool(
                 re.search(
-                    r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
+                    r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:" + _SIDE + r"\s+)?$|\band\s+$|"
                     r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
                     before,
                     re.I,
