@@ -126,8 +126,19 @@ _NONE_HURT = re.compile(
     r"(?:casualt(?:y|ies)|injuries))\b",
     re.I,
 )
-# "11 civilians, including four children, were killed": the subset is not the toll.
-_SUBSET = re.compile(r",?\s*\b(?:including|among them|of whom|among whom)\s+[^,;:()]{1,60},", re.I)
+# "11 civilians, including four children, were killed", "12 civilians including three children were killed": the
+# subset is not the toll.
+_SUBSET = re.compile(
+    r",?\s*\b(?:including|among them|of whom|among whom)\s+(?:[^,;:()]{1,60},|[^,;:()]{1,60}?(?=\s+(?:were|was|"
+    r"have|has|had|are)\b))",
+    re.I,
+)
+# "a 15-year-old boy", "two men, 25 and 30 years old,", "aged 40", "Ahmed Saleh, 25, was killed": ages, not counts.
+_AGE = re.compile(
+    r"\b\d{1,3}(?:\s*(?:and|or|to|-)\s*\d{1,3})?[-\s]+years?[-\s]+old\b|\baged\s+\d{1,3}(?:\s*(?:and|or|to|-)\s*"
+    r"\d{1,3})?\b|(?<=[A-Za-z]),\s*\d{1,2}\s*(?=,)",
+    re.I,
+)
 # "28 SDF fighters and five civilians dead": the parts of one toll.
 _PARTS = re.compile(
     r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,3}?)"
@@ -156,7 +167,7 @@ def digitize(sentence: str) -> str:
     text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
-    return text
+    return _AGE.sub(lambda m: "" if m.group().startswith(",") else "young", text)
 
 
 # Larger figures are war totals or typos, never one event's toll (and would overflow the database column).
