@@ -55,6 +55,14 @@ PASSIVE_KILLED = (
     r"assassinated|murdered|executed|slain|found dead)|(?:[\w-]+ ){0,2}?(?:died|lost their lives|perished))"
 )
 
+# The state's own forces: who takes a town decides ACLED's sub-type (government regains, non-state actor overtakes).
+STATE_FORCES = (
+    r"(?:army|armed forces|troops|soldiers|military|government forces|regime forces|pro-government forces|"
+    r"security forces|police|(?:iraqi|syrian|kurdish|federal) (?:forces|army|troops|police)|peshmerga|"
+    r"counter-terrorism service|cts|saa|golden division|rapid response|(?:popular|hashd)[\w ]{0,25}(?:mobilization|"
+    r"mobilisation|shaabi|al-shaabi)(?: forces| units)?|pmf|pmu)"
+)
+
 # Each entry: pattern, event type, sub-type, rank, and words one of which must occur (a cheap pre-check that
 # keeps extraction fast: most sentences name none of them).
 LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
@@ -363,7 +371,11 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("deal", "agreement", "truce", "accord", "hand"),
     ),
     (
-        _p(r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
+        # "announced arresting three suspects": the gerund after a verb of saying reports the arrest.
+        _p(
+            r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody|"
+            r"(?<=announced )(?:arresting|detaining|capturing))\b"
+        ),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,
         15,

@@ -75,7 +75,10 @@ _THINGS = (
 )
 _NOT_PEOPLE = re.compile(r"^\s*" + _THINGS, re.I)
 # "two adjacent houses", "two separate roadside bombs": the noun a word or two on says what was counted.
-_NOT_PEOPLE_AHEAD = re.compile(r"^(?:\s+(?!and\b|or\b|of\b)[A-Za-z-]+){1,2}?\s+" + _THINGS, re.I)
+# ("three policemen were shot": a verb between, so the count is of people.)
+_NOT_PEOPLE_AHEAD = re.compile(
+    r"^(?:\s+(?!(?:and|or|of|were|was|are|is|been|have|has|had)\b)[A-Za-z-]+){1,2}?\s+" + _THINGS, re.I
+)
 _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
 # Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count and no
 # other casualty verb ("killed 1 contractor and wounded 9": the 1 is not the wounded).

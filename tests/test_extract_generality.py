@@ -396,3 +396,28 @@ def test_it_reads_a_military_releases_numbered_strikes_as_air_strikes(extraction
 def test_it_reads_artillery_shells_fired_on_a_village_as_shelling(extraction_index):
     result = extract("Turkish forces fired heavy artillery shells on Tal Tamr on Monday, wounding two civilians.")
     assert [i.sub_event_type for i in result.incidents] == ["shelling_artillery_missile_attack"]
+
+
+def test_it_counts_people_shot_and_wounded_not_shots(extraction_index):
+    result = extract("Three policemen were shot and wounded by unnamed gunmen at a checkpoint in Jalawla.")
+    assert [(i.place.name, i.injured) for i in result.incidents] == [("Jalawla", 3)]
+
+
+def test_it_reads_a_town_captured_by_the_army_as_the_government_regaining_it(extraction_index):
+    taken = extract("On Sunday the Syrian army captured the town of Khan Shaykhun.")
+    seized = extract("On Sunday the town of Rutba was seized by Iraqi troops.")
+    overran = extract("On Sunday militants overran the town of Rutba, killing 12 soldiers.")
+    assert [i.sub_event_type for i in taken.incidents + seized.incidents + overran.incidents] == [
+        "government_regains_territory",
+        "government_regains_territory",
+        "non_state_actor_overtakes_territory",
+    ]
+
+
+def test_it_reports_fighting_under_way_and_arrests_announced_as_gerunds(extraction_index):
+    fighting = extract("Peshmerga forces are currently clashing with the militants in the town of Jalawla.")
+    arrests = extract("The SDF announced arresting three ISIS members in Hajin.")
+    assert [(i.sub_event_type, i.place.name) for i in fighting.incidents + arrests.incidents] == [
+        ("armed_clash", "Jalawla"),
+        ("arrests", "Hajin"),
+    ]
