@@ -421,3 +421,11 @@ def test_it_reports_fighting_under_way_and_arrests_announced_as_gerunds(extracti
         ("armed_clash", "Jalawla"),
         ("arrests", "Hajin"),
     ]
+
+
+def test_it_places_a_listed_town_spelt_otherwise_by_its_consonants_near_the_towns_listed_with_it(extraction_index):
+    result = extract("On Friday, demonstrations took place in Binnish, Daret Izze, Afrin and Jarablus.")
+    assert [(p.name, p.canonical) for p in result.places if p.name == "Daret Izze"] == [("Daret Izze", "Dārat ‘Izzah")]
+    assert len(result.incidents) == 4
+    # Two consonants fit too many names: "Azez" is left unplaced rather than put at al-Aziziyah.
+    assert "Azez" not in [p.name for p in extract("Protests took place in Binnish, Azez and Afrin.").places]

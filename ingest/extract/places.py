@@ -17,7 +17,7 @@ from incidents.countries import covered_countries
 from .. import gazetteer_index
 from ..events import Trigger
 from ..gazetteer_index import tokenize
-from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
+from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, listed_places, person_surnames, resolve, unresolved
 from .document import Document
 
 # Two places named for one event ("in the towns of Sarmada and Dana") are two events when this far apart.
@@ -125,6 +125,9 @@ def run(doc: Document) -> None:
     people = person_surnames(full, doc.tokens)
     doc.mentions = find_mentions(full, doc.tokens, gazetteer_index.place_trie(), people)
     resolve(doc.mentions, full)
+    listed = listed_places(full, doc.tokens, doc.mentions, gazetteer_index.place_trie())
+    if listed:
+        doc.mentions = sorted(doc.mentions + listed, key=lambda m: m.start)
     doc.located = [m for m in doc.mentions if not m.person and m.entry is not None and covered(m.entry.country)]
     seen: set[int] = set()
     for m in doc.located:
