@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from incidents.distance import great_circle_km
 
-from .gazetteer_index import ARTICLES, GENERIC_NAMES, PlaceEntry, Token, Trie
+from .gazetteer_index import ARTICLES, GENERIC_NAMES, PlaceEntry, Token, Trie, consonants
 from .types import FoundPlace, UnresolvedMention
 
 ADMIN_WORDS = frozenset({"province", "governorate", "governorates", "provinces", "district", "region", "muhafazat"})
@@ -205,6 +205,13 @@ NEAR = re.compile(
 )
 
 
+# The first words of compound Arabic place names ("Khan Shaykhun", "Bab Touma", "Deir Hafer", "Kafr Nabl").
+NAME_HEADS = frozenset(
+    """khan bab deir dayr kafr kfar ain ayn abu umm beit bayt jisr ras qasr tal tall tel tell khirbet khirbat
+    mazraat qalaat souq suq hay bir tell sheikh shaykh""".split()  # noqa: SIM905
+)
+
+
 @dataclass
 class Mention:
     start: int  # character offsets
@@ -256,6 +263,19 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
             loose = trie.match_loose(tokens, i)
             if loose and loose[0] == hit[0]:
                 hit = (hit[0], hit[1] + [e for e in loose[1] if e not in hit[1]])
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if (
+            nxt is not None
+            and tokens[i].norm in NAME_HEADS
+            and (not hit or hit[0] == 1)
+            and nxt.capitalised
+            and text[tokens[i].end : nxt.start] in (" ", "-")
+        ):
+            # "Khan Shaikhoun", "Bab Touma": the first word of a longer name is not the place "Khan" or "Bab";
+            # the whole name, spelt otherwise than the gazetteer spells it, may still be known by its consonants
+            # where the second word's frame is long enough to tell names apart (Umm Qusur is not Umm Qasr).
+            framed = trie.match_frame(tokens[i : i + 2]) if len(consonants(nxt.norm)) >= 4 else []
+            hit = (2, framed) if len({e.place_id for e in framed}) == 1 else None
         if not hit:
             i += 1
             continue

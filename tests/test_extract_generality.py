@@ -429,3 +429,10 @@ def test_it_places_a_listed_town_spelt_otherwise_by_its_consonants_near_the_town
     assert len(result.incidents) == 4
     # Two consonants fit too many names: "Azez" is left unplaced rather than put at al-Aziziyah.
     assert "Azez" not in [p.name for p in extract("Protests took place in Binnish, Azez and Afrin.").places]
+
+
+def test_it_does_not_take_the_first_word_of_a_longer_name_for_a_town(extraction_index):
+    # "Bab Touma" is a quarter of Damascus, not the town of al-Bab; "Khan Shaikhoun" is Khan Shaykhun, not "Khan".
+    shells = extract("On Monday several shells hit Bab Touma and Bab Sharqi in the old quarter of Damascus.")
+    bomb = extract("A civilian was killed in an IED explosion near Khan Shaikhoun city on Monday.")
+    assert [i.place.canonical for i in shells.incidents + bomb.incidents] == ["Damascus", "Khān Shaykhūn"]
