@@ -48,7 +48,7 @@ REALIS = re.compile(
     r"\b(?:was|were|has been|have been) (?:killed|wounded|injured|attacked|hit|struck|targeted|bombed|shelled|"
     r"seized|captured|reported|abducted|kidnapped|arrested)|came under|\bdied\b|killing|killed|wounding|injuring|"
     r"exploded|went off|repelled|ambushed|clashed|bombed|shelled|took place|attacked|struck|hit|fired|launched|"
-    r"targeted|stormed|seized|captured|overran|recaptured|retook|gathered|blocked|marched|rallied|protested|"
+    r"targeted|stormed|seized|captur(?:ed|ing)|overran|recaptured|retook|gathered|blocked|marched|rallied|protested|"
     r"demonstrated|kidnapped|abducted|arrested|detained|burned|torched|came as|have become|has become|"
     r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
     r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
@@ -144,6 +144,15 @@ def best_trigger(sentence: str) -> Trigger | None:
         best = Trigger(str(E.RIOTS), str(S.VIOLENT_DEMONSTRATION), best.start, best.end, best.rank)
     if best.sub_event_type == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY and _taken_by_the_state(sentence, best):
         best = Trigger(str(E.BATTLES), str(S.GOVERNMENT_REGAINS_TERRITORY), best.start, best.end, best.rank)
+    # People "captured" by the state are arrested; by anyone else, abducted.
+    if (
+        best.sub_event_type == S.ARRESTS
+        and sentence[best.start : best.end].lower().startswith("captur")
+        and not _taken_by_the_state(sentence, best)
+    ):
+        best = Trigger(
+            str(E.VIOLENCE_AGAINST_CIVILIANS), str(S.ABDUCTION_FORCED_DISAPPEARANCE), best.start, best.end, best.rank
+        )
     return best
 
 

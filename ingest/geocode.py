@@ -302,7 +302,23 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
         m.person = _is_person(text, tokens, i, i + length, m, person_names)
         mentions.append(m)
         i += length
+    _share_plural_admin_word(text, tokens, mentions)
     return mentions
+
+
+def _share_plural_admin_word(text: str, tokens: list[Token], mentions: list[Mention]) -> None:
+    """ "in Kirkuk, Diyala and Anbar provinces": every place of the list is a province, not only the last."""
+    for k, m in enumerate(mentions):
+        if (
+            not m.admin_hint
+            or m.token_end >= len(tokens)
+            or tokens[m.token_end].norm not in ("provinces", "governorates")
+        ):
+            continue
+        for prev, nxt in zip(reversed(mentions[:k]), reversed(mentions[: k + 1]), strict=False):
+            if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", text[prev.end : nxt.start]):
+                break
+            prev.admin_hint = True
 
 
 def _is_person(text: str, tokens: list[Token], i: int, j: int, m: Mention, person_names: set[str]) -> bool:

@@ -310,7 +310,18 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("recaptur", "retook", "took back", "liberat", "regain", "ousted", "drove"),
     ),
     (
-        _p(r"\b(?:seized|captured|overran|overrunning|took control of|fell to|fall of|swept through|overtook)\b"),
+        # ("captured 10 suspects" is an arrest, below: what is captured here is a place.)
+        _p(
+            r"\b(?:seized|captur(?:ed|ing)(?! "
+            + COUNT
+            + r"(?:suspects?|wanted|"
+            + COMBATANT
+            + r"|"
+            + CIVILIAN
+            + r")\b)"
+            r"(?! \d+ (?:during|in|at|near|after|on)\b)|"
+            r"overran|overrunning|took control of|fell to|fall of|swept through|overtook)\b"
+        ),
         E.BATTLES,
         S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
         12,
@@ -374,12 +385,15 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         # "announced arresting three suspects": the gerund after a verb of saying reports the arrest.
         _p(
             r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody|"
-            r"(?<=announced )(?:arresting|detaining|capturing))\b"
+            r"(?<=announced )(?:arresting|detaining|capturing)|"
+            # "the Counter-Terrorism Service capturing 10 during raids", "captured five suspects": people taken.
+            r"captur(?:ed|ing) (?=" + COUNT + r"(?:suspects?|wanted|" + COMBATANT + r"|" + CIVILIAN + r")\b)|"
+            r"captur(?:ed|ing) \d+ (?=during|in|at|near|after|on)\b)"
         ),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,
         15,
-        ("arrest", "detain", "rounded up", "apprehend", "custody"),
+        ("arrest", "detain", "rounded up", "apprehend", "custody", "captur"),
     ),
     (
         _p(

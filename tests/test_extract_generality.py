@@ -436,3 +436,25 @@ def test_it_does_not_take_the_first_word_of_a_longer_name_for_a_town(extraction_
     shells = extract("On Monday several shells hit Bab Touma and Bab Sharqi in the old quarter of Damascus.")
     bomb = extract("A civilian was killed in an IED explosion near Khan Shaikhoun city on Monday.")
     assert [i.place.canonical for i in shells.incidents + bomb.incidents] == ["Damascus", "Khān Shaykhūn"]
+
+
+def test_a_town_after_a_reference_point_is_where_it_happened(extraction_index):
+    result = extract("South of Baghdad near the city of Hilla, a car bomb killed five people on Wednesday.")
+    assert [(i.place.canonical, i.fatalities) for i in result.incidents] == [("Al Hillah", 5)]
+
+
+def test_people_captured_by_the_state_are_arrested_and_by_others_abducted(extraction_index):
+    arrested = extract("On Sunday Iraqi troops captured five suspects in Hawija.")
+    abducted = extract("On Sunday militants captured five civilians in Hawija.")
+    counted = extract("The Counter-Terrorism Service announced on Sunday capturing 10 during raids in Hawija.")
+    assert [i.sub_event_type for i in arrested.incidents + abducted.incidents + counted.incidents] == [
+        "arrests",
+        "abduction_forced_disappearance",
+        "arrests",
+    ]
+
+
+def test_each_province_of_a_list_of_provinces_has_its_event(extraction_index):
+    result = extract("Security forces arrested 21 suspects on Sunday in Diyala, Anbar and Nineveh provinces.")
+    assert sorted(i.place.admin1 for i in result.incidents) == ["Anbar", "Diyala", "Nineveh"]
+    assert {i.geo_precision for i in result.incidents} == {"admin"}

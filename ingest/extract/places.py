@@ -155,6 +155,9 @@ def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
     al-Muzayrib" (a route's other end)."""
     out = set()
     for a, b in zip(mentions, mentions[1:], strict=False):
+        # "South of Baghdad near the city of Hilla": the first is a reference point, so the second is the place.
+        if DIRECTION.search(sentence[max(0, a.start - s_start - 30) : a.start - s_start]):
+            continue
         gap = sentence[a.end - s_start : b.start - s_start]
         rest = sentence[b.end - s_start :]
         contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
@@ -271,4 +274,8 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
             distinct.append((m, p))
     if len(distinct) >= 2:
         return distinct
+    # "raids in Kirkuk, Diyala and Anbar provinces": with no town named, one event per province listed.
+    provinces = [(m, p) for _, m, p, loc in scored if loc and m.entry.feature_code in ("ADM1", "")]
+    if not locatives and len({m.entry.place_id for m, _ in provinces}) >= 2:
+        return sorted({m.entry.place_id: (m, p) for m, p in provinces}.values(), key=lambda t: t[0].start)
     return [(scored[0][1], scored[0][2])]
