@@ -58,13 +58,16 @@ _PAIR = re.compile(
 _VERB_PRONOUN = re.compile(r"\b(kill(?:ed|ing)|shot dead|shooting dead)\s+(?:him|her)\b", re.I)
 # Whole numbers only (no start inside a longer run of digits, which would also make the scan quadratic).
 NUM = r"(?<![\w,])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\d,]\d)"
-QUAL = r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )?"
+_QUAL_WORDS = (
+    r"(?:at least |nearly |almost |around |about |some |more than |over |up to |as many as |another |an estimated )"
+)
+QUAL = _QUAL_WORDS + "?"
 KILLED = (
     r"(?:killed|dead|died|slain|martyred|lost (?:their|his|her) li(?:ves|fe)|perished|shot dead|deaths|fatalities|"
     r"assassinated|murdered|"
     r"(?:were|was|been) (?:executed|beheaded))"
 )
-INJURED = r"(?:injured|wounded|wounding|hurt|injuries|injuries to)"
+INJURED = r"(?:injured|wounded|wounding|wounds?|hurt|injuries|injuries to)"
 MISSING = r"(?:missing|unaccounted for|disappeared)"
 # Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
 _THINGS = (
@@ -142,12 +145,17 @@ _AGE = re.compile(
     r"\d{1,3})?\b|(?<=[A-Za-z]),\s*\d{1,2}\s*(?=,)",
     re.I,
 )
+# The words of one part: a casualty verb between two counts ends a part ("1 was killed and 1 other was hurt").
+_PART_WORDS = r"(?:\s+(?!(?:killed|dead|died|wounded|injured|hurt|was|were)\b)[A-Za-z-]+){0,3}?"
 # "28 SDF fighters and five civilians dead": the parts of one toll.
 _PARTS = re.compile(
-    r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,3}?)"
+    r"(?<![\w,])((?:\d{1,5}" + _PART_WORDS + r"(?:\s*,\s*|\s+and\s+))+\d{1,5}" + _PART_WORDS + r")"
     r"\s+(?:were\s+|have been\s+|had been\s+)?(?:killed|dead|martyred|died)\b",
     re.I,
 )
+
+
+_PARTS_HURT = re.compile(_PARTS.pattern.replace("(?:killed|dead|martyred|died)", "(?:wounded|injured|hurt)"), re.I)
 
 
 # "Two children were killed and a third wounded": one more person.
@@ -171,7 +179,17 @@ def _one_and(m: re.Match) -> str:
     return f"{int(m.group(2)) + 1} {m.group(1)}and "
 
 
+# "killed three civilians and wounded another", "one was killed and another was injured": one more person.
+_ANOTHER = re.compile(
+    r"\b(?:(wound(?:ed|ing)?|injur(?:ed|ing)|kill(?:ed|ing))\s+(?:an)?other\b(?!\s+(?:\d|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|dozen|several|person|people))|(?<=\band\s)another(?=\s+(?:\w+\s+)?(?:was|were)\s+"
+    r"(?:wounded|injured|hurt|killed)\b))",
+    re.I,
+)
+
+
 def digitize(sentence: str) -> str:
+    sentence = _ANOTHER.sub(lambda m: f"{m.group(1)} 1 other" if m.group(1) else "1 other", sentence)
     text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
         text = pattern.sub(repl, text)
@@ -222,7 +240,9 @@ def _is_count(text: str, m: re.Match) -> bool:
     return not (1900 <= value <= 2100 and "," not in m.group(1))
 
 
-_AFTER_VERB = re.compile(r"\b(?:kill|wound|injur)\w*\s+" + QUAL + r"$", re.I)
+_AFTER_VERB = re.compile(
+    r"\b(?:(?:kill|wound|injur|execut|behead)\w*|shoot(?:ing)? dead|shot dead|gunned down)\s+" + QUAL + r"$", re.I
+)
 
 
 def _first(text: str, patterns: list[re.Pattern]) -> tuple[int, int, int] | None:
@@ -311,7 +331,12 @@ _TOLL = re.compile(
 _RANGE = re.compile(r"\b(?:between\s+)?" + NUM + r"\s*(?:and|to|-|\u2013)\s*" + NUM + r"(?=\s)", re.I)
 # "100 people were killed or wounded": killed and hurt together say nothing of the dead alone.
 # "five soldiers were killed and wounded": one count for both, no death toll.
-_OR_HURT = re.compile(r"^\s*(?:or|and/or|and)\s+(?:wounded|injured|hurt)\b", re.I)
+# ("killed 4 and wounded 15": a count follows, so two figures.)
+_OR_HURT = re.compile(
+    r"^\s*(?:or|and/or|and)\s+(?:wounded|injured|hurt)\b(?!\s+(?:\d|at least|more than|about|nearly|some|around|"
+    r"over|another|an?\b|one\b|dozens|scores|several))",
+    re.I,
+)
 # "killing 1 policeman, the cleric of the local mosque and 3 civilians": a list of victims, each counted.
 _PERSON = (
     r"(?:man|men|woman|women|child|children|boy|girl|policeman|policemen|officer|soldier|civilian|fighter|member|"
@@ -321,7 +346,8 @@ _PERSON = (
     r"militant|militiaman|militiamen|gunman|gunmen|pilot|nurse|activist|elder|mukhtar)s?"
 )
 _LIST_ITEM = re.compile(
-    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:(?:his|her|their)\s+)?(\d{1,5})(?:\s+[A-Za-z-]+){0,2}?|(?:the|an?|one|his|her|their)\s+"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:(?:his|her|their)\s+|" + _QUAL_WORDS + r")?(\d{1,5})"
+    r"(?:\s+[A-Za-z-]+){0,2}?|(?:the|an?|one|his|her|their)\s+"
     r"(?:[A-Za-z-]+\s+){0,3}?" + _PERSON + r"(?:\s+of\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)?)"
     r"(?=\s*(?:[,.;]|$|\s(?:in|on|at|near|when|as|after|while|and|were|was|had|have)\b))",
     re.I,
@@ -438,7 +464,16 @@ def casualties(sentence: str) -> Casualties:
             out.fatalities, out.fatalities_low, out.fatalities_high = best, lo, hi
     injured = _first(text, _INJURED_P) if want_injured else None
     if injured:
-        out.injured = injured[0]
+        value, end, after_verb = injured
+        # "injured three Americans and at least two Iraqi soldiers": the groups listed after the verb add up;
+        # "five demonstrators and three lawmen were wounded": so do the parts before it.
+        value += _list_more(text, end)[0] if after_verb else 0
+        parts = _PARTS_HURT.search(text)
+        if parts and not after_verb:
+            numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
+            if value in numbers and _plausible_parts(parts.group(1)):
+                value = max(value, sum(numbers))
+        out.injured = value
     missing = _first(text, _MISSING_P) if want_missing else None
     if missing:
         out.missing = missing[0]

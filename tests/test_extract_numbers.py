@@ -159,3 +159,21 @@ def test_it_counts_the_person_named_beside_a_counted_group(sentence, fatalities)
 
 def test_it_does_not_add_the_day_of_the_month_to_a_toll():
     assert casualties("On August 24, a man was shot dead in the northern countryside.").fatalities == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("Near Rutba, a booby-trapped car killed three civilians and wounded another.", 3, 1),
+        ("A civilian was killed and another was injured today in an IED explosion.", 1, 1),
+        ("Five policemen were killed and another was wounded when militants opened fire.", 5, 1),
+        ("Rockets hit the base on Saturday and injured three Americans and at least two Iraqi soldiers.", None, 5),
+        ("At least five demonstrators and three policemen were wounded.", None, 8),
+        ("In Abu Ghraib, gunmen shoot dead at least two soldiers and wound one at an army checkpoint.", 2, 1),
+        ("The blast killed 4 and wounded 15 others.", 4, 15),
+        ("Five soldiers were killed and wounded in the attack.", None, None),
+    ],
+)
+def test_it_reads_the_wounded_told_as_another_a_list_or_parts(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
