@@ -10,7 +10,7 @@ from functools import lru_cache
 from incidents.taxonomy import EventType as E
 from incidents.taxonomy import SubEventType as S
 
-from .lexicon import LEXICON, STATE_FORCES, VICTIMS_ONLY
+from .lexicon import CIVILIAN, COUNT, LEXICON, NON_STATE_FORCES, PEOPLE_CAPTURED, STATE_FORCES, VICTIMS_ONLY
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,18 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
             continue
         for m in pattern.finditer(sentence):
             # "to recapture", "to seize": an aim, not a deed.
-            if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and re.search(
-                r"\bto\s*$", sentence[: m.start()]
+            # ("managed to liberate", "were able to seize": done.)
+            if (
+                sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)
+                and re.search(r"\bto\s*$", sentence[: m.start()])
+                and not re.search(r"\b(?:managed|succeeded|(?:was|were) able)\s+to\s*$", sentence[: m.start()])
             ):
                 continue
             # "demonstrators demand the fall of the leader": a slogan, not a town taken.
             if m.group().lower() == "fall of" and _DEMANDED.search(sentence[: m.start()]):
+                continue
+            # "21 IS members had been captured": people taken (the arrests row), not a place.
+            if sub == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY and _PEOPLE_BEFORE.search(sentence[: m.start()]):
                 continue
             if rank == VICTIMS_ONLY and NOT_VIOLENCE.search(sentence):
                 continue
@@ -122,6 +128,19 @@ def forget() -> None:
 # "the Syrian army captured the town", "the town was seized by Iraqi troops": the state took it back.
 _BY_STATE = re.compile(r"\b" + STATE_FORCES + r"\b(?:(?!\b(?:and|but|while|after|before|as)\b)[^.;,]){0,60}$", re.I)
 _BY_STATE_AFTER = re.compile(r"^(?:\s+[\w-]+){0,4}?\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?" + STATE_FORCES + r"\b", re.I)
+
+
+_BY_OTHERS = re.compile(r"\b" + NON_STATE_FORCES + r"\b(?:(?!\b(?:and|but|while|after|before|as|from)\b)[^.;,]){0,60}$")
+
+
+def _taken_by_others(sentence: str, trigger: Trigger) -> bool:
+    # Case-sensitive for the acronyms ("IS", "SDF"), so "is" is never the Islamic State.
+    before = sentence[: trigger.start]
+    return bool(_BY_OTHERS.search(before) or _BY_OTHERS.search(before.lower()) and not _BY_STATE.search(before))
+
+
+_PEOPLE_BEFORE = re.compile(r"(?:" + PEOPLE_CAPTURED + r")$", re.I)
+_CAPTURED_CIVILIANS = re.compile(r"\s*" + COUNT + CIVILIAN + r"\b", re.I)
 
 
 def _taken_by_the_state(sentence: str, trigger: Trigger) -> bool:
@@ -144,10 +163,13 @@ def best_trigger(sentence: str) -> Trigger | None:
         best = Trigger(str(E.RIOTS), str(S.VIOLENT_DEMONSTRATION), best.start, best.end, best.rank)
     if best.sub_event_type == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY and _taken_by_the_state(sentence, best):
         best = Trigger(str(E.BATTLES), str(S.GOVERNMENT_REGAINS_TERRITORY), best.start, best.end, best.rank)
+    if best.sub_event_type == S.GOVERNMENT_REGAINS_TERRITORY and _taken_by_others(sentence, best):
+        best = Trigger(str(E.BATTLES), str(S.NON_STATE_ACTOR_OVERTAKES_TERRITORY), best.start, best.end, best.rank)
     # People "captured" by the state are arrested; by anyone else, abducted.
     if (
         best.sub_event_type == S.ARRESTS
         and sentence[best.start : best.end].lower().startswith("captur")
+        and _CAPTURED_CIVILIANS.match(sentence[best.end :])
         and not _taken_by_the_state(sentence, best)
     ):
         best = Trigger(

@@ -63,6 +63,21 @@ STATE_FORCES = (
     r"mobilisation|shaabi|al-shaabi)(?: forces| units)?|pmf|pmu)"
 )
 
+# Armed groups outside the state: a town they "liberate" is, for ACLED, a non-state actor overtaking territory.
+NON_STATE_FORCES = (
+    r"(?:sdf|syrian democratic forces|ypg|ypj|rebels?|opposition (?:fighters|factions|forces)|factions|fsa|"
+    r"free syrian army|hts|hayat tahrir al-sham|nusra|jihadists?|militants?|insurgents?|is|isis|isil|daesh|"
+    r"islamic state|al-qaeda|(?:turkish-backed|turkey-backed) (?:fighters|forces|factions|rebels)|"
+    r"syrian national army|sna|pkk|tribal fighters|tribesmen)"
+)
+
+# "21 IS members had been captured": the people before a passive "captured" (fixed width for a look-behind).
+PEOPLE_CAPTURED = "|".join(
+    f"(?<={who} {verb} )"
+    for who in ("members", "suspects", "militants", "fighters", "terrorists", "men")
+    for verb in ("were", "had been", "have been")
+)
+
 # Each entry: pattern, event type, sub-type, rank, and words one of which must occur (a cheap pre-check that
 # keeps extraction fast: most sentences name none of them).
 LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
@@ -312,7 +327,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         # ("captured 10 suspects" is an arrest, below: what is captured here is a place.)
         _p(
-            r"\b(?:seized|captur(?:ed|ing)(?! "
+            r"\b(?:seized|captur(?:ed|ing)(?! (?!by\b)"
             + COUNT
             + r"(?:suspects?|wanted|"
             + COMBATANT
@@ -320,12 +335,13 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             + CIVILIAN
             + r")\b)"
             r"(?! \d+ (?:during|in|at|near|after|on)\b)|"
-            r"overran|overrunning|took control of|fell to|fall of|swept through|overtook)\b"
+            r"overran|overrunning|(?:took|taken|taking|gained|seized|wrested|assumed) (?:full |complete |total )?"
+            r"control (?:of|over)|(?:is|are) now in control of|fell to|fall of|swept through|overtook)\b"
         ),
         E.BATTLES,
         S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
         12,
-        ("seiz", "captur", "overr", "took control", "fell to", "fall of", "swept", "overtook"),
+        ("seiz", "captur", "overr", "control", "fell to", "fall of", "swept", "overtook"),
     ),
     (
         _p(
@@ -387,8 +403,11 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody|"
             r"(?<=announced )(?:arresting|detaining|capturing)|"
             # "the Counter-Terrorism Service capturing 10 during raids", "captured five suspects": people taken.
-            r"captur(?:ed|ing) (?=" + COUNT + r"(?:suspects?|wanted|" + COMBATANT + r"|" + CIVILIAN + r")\b)|"
-            r"captur(?:ed|ing) \d+ (?=during|in|at|near|after|on)\b)"
+            r"captur(?:ed|ing) (?!by\b)(?=" + COUNT + r"(?:suspects?|wanted|" + COMBATANT + r"|" + CIVILIAN + r")\b)|"
+            r"captur(?:ed|ing) \d+ (?=during|in|at|near|after|on)\b|"
+            # "21 IS members had been captured": people taken, told in the passive (ingest.events keeps the
+            # territory row from reading it).
+            r"(?:" + PEOPLE_CAPTURED + r")captured)"
         ),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,

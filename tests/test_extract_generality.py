@@ -458,3 +458,23 @@ def test_each_province_of_a_list_of_provinces_has_its_event(extraction_index):
     result = extract("Security forces arrested 21 suspects on Sunday in Diyala, Anbar and Nineveh provinces.")
     assert sorted(i.place.admin1 for i in result.incidents) == ["Anbar", "Diyala", "Nineveh"]
     assert {i.geo_precision for i in result.incidents} == {"admin"}
+
+
+def test_a_town_an_armed_group_liberates_is_a_non_state_actor_overtaking_it(extraction_index):
+    sdf = extract("Meanwhile, the SDF forces managed to liberate Tabqa on Sunday from ISIS terrorists.")
+    army = extract("On Sunday the Iraqi army recaptured Tikrit from IS militants.")
+    control = extract("On Tuesday the Iraqi military said it had taken control of the town of Tal Afar.")
+    assert [i.sub_event_type for i in sdf.incidents + army.incidents + control.incidents] == [
+        "non_state_actor_overtakes_territory",
+        "government_regains_territory",
+        "government_regains_territory",
+    ]
+
+
+def test_members_captured_are_arrested_and_a_town_captured_by_militants_is_taken(extraction_index):
+    members = extract("The Security Media Cell said on Monday that 21 IS members had been captured in Anbar.")
+    town = extract("The town of Rutba was captured by militants on Sunday.")
+    assert [i.sub_event_type for i in members.incidents + town.incidents] == [
+        "arrests",
+        "non_state_actor_overtakes_territory",
+    ]
