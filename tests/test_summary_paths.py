@@ -115,7 +115,7 @@ def test_edits_status_changes_actor_changes_merges_and_deletions_reach_the_roll_
     ids = incidents
     Incident.objects.filter(pk__in=ids[80:110]).update(event_type="protests", sub_event_type="peaceful_protest")
     Incident.objects.filter(pk__in=ids[110:130]).update(date=dt.date(2022, 2, 2), country="SY")
-    Incident.objects.filter(pk__in=ids[130:140]).update(fatalities=500)
+    Incident.objects.filter(pk__in=ids[130:140]).update(fatalities_low=500, fatalities=500, fatalities_high=500)
     Incident.objects.filter(pk__in=ids[140:145]).update(fatalities=None)
     services.incident_set_status(incidents=ids[145:160], status="rejected", user=admin_user)
     services.incident_set_status(incidents=ids[:10], status="verified", user=admin_user)
