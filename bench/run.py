@@ -1,6 +1,7 @@
 """`make bench`: fill a dedicated database with N synthetic incidents and measure the hot paths against targets.
 
-    python -m bench.run --n 1000000 [--only list,tiles,timeline,cursor,csv,extraction,ingest,browser,load] [--repeat 30]
+    python -m bench.run --n 1000000 [--only list,tiles,timeline,summary,cursor,csv,extraction,ingest,browser,load]
+        [--repeat 30]
 
 Every figure is server time in-process (Django test client, no network): median and p95 over repeated requests,
 next to the stock approach the technique replaces and the ratio. Writes bench/results.md (bench/results-10m.md for
@@ -28,7 +29,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
-SECTIONS = ("list", "cursor", "tiles", "timeline", "csv", "extraction", "ingest", "browser", "load")
+SECTIONS = ("list", "cursor", "tiles", "timeline", "summary", "csv", "extraction", "ingest", "browser", "load")
 # A province-sized box around Anbar's Euphrates towns (Ramadi, Fallujah, Hit), and the Nineveh plain for tiles.
 PROVINCE_BBOX = (42.5, 32.8, 44.5, 34.0)
 # Other engineers' benchmarks get a budget, so that `make bench` stays under 30 minutes.
@@ -324,6 +325,34 @@ def bench_timeline(api: Api, repeat: int) -> list[Figure]:
         api.get("/api/v1/stats/timeline/", request)
         cached.samples += timed(lambda r=request: api.get("/api/v1/stats/timeline/", r), max(3, repeat // 2))
     return [plain.check(20), filtered.check(50), cached.check(20)]
+
+
+def bench_summary(api: Api, repeat: int) -> list[Figure]:
+    from django.core.cache import cache
+
+    from incidents.selectors import incident_summary_from_incidents
+
+    start, end = window()
+    # A two-year window that starts and ends inside months: whole months from the roll-ups, the ends from incidents.
+    dates = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+    requests = [
+        ("no filter", {}),
+        ("2-year window", dates),
+        ("one country", {"country": "SY"}),
+        ("event type + 2-year window", {"event_type": "battles", **dates}),
+    ]
+    figures = []
+    for label, params in requests:
+        figure = Figure("summary", f"summary totals + top 25 actors, {label}, uncached (roll-ups)", "< 100 ms")
+        body = json.loads(api.get("/api/v1/stats/summary/", params).content)
+        figure.samples = timed(lambda p=params: api.get("/api/v1/stats/summary/", p), repeat, before=cache.clear)
+        filters = {k: [v] if k in ("country", "event_type") else dt.date.fromisoformat(v) for k, v in params.items()}
+        stock = json.loads(json.dumps(incident_summary_from_incidents(filters=filters)))
+        figure.stock = "aggregates over the incident table and its actor links"
+        figure.stock_samples = timed(lambda f=filters: incident_summary_from_incidents(filters=f), 3)
+        figure.note = f"{body['count']:,} incidents; the same response as the stock query: {body == stock}"
+        figures.append(figure.check(100))
+    return figures
 
 
 def csv_child() -> None:
@@ -654,6 +683,7 @@ def main(argv: list[str] | None = None) -> None:
         "cursor": lambda: bench_cursor(api, args.repeat),
         "tiles": lambda: bench_tiles(api, args.repeat),
         "timeline": lambda: bench_timeline(api, args.repeat),
+        "summary": lambda: bench_summary(api, args.repeat),
         "csv": lambda: bench_csv(api, args.repeat),
         "extraction": lambda: bench_external("extraction"),
         "ingest": lambda: bench_ingest(args.n),

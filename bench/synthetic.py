@@ -232,8 +232,10 @@ def synthetic_generate(
                 """,
                 [before],
             )
-            # The map clusters' grid summary (migration 0012), skipped with the other triggers.
+            # The map clusters' grid summary (migration 0012) and the summary's actor roll-up (migration 0020),
+            # skipped with the other triggers.
             cursor.execute("SELECT incidents_cluster_stat_add_since(%s)", [before])
+            cursor.execute("SELECT incidents_actor_stat_add_since(%s)", [before])
             cursor.execute("INSERT INTO incidents_data_change DEFAULT VALUES")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for name, definition in indexes:
@@ -262,6 +264,7 @@ def synthetic_finish() -> None:
         for model in (Incident, IncidentSource, IncidentActor, Article):
             cursor.execute(f"{analyze} {model._meta.db_table}")
         cursor.execute("ANALYZE incidents_daily_stat")
+        cursor.execute("ANALYZE incidents_actor_stat")
 
 
 def synthetic_delete(*, progress: Callable[[str], None] | None = None) -> int:

@@ -241,6 +241,9 @@ def test_the_summary_table_matches_a_raw_group_by_after_inserts_updates_and_dele
         {"admin1": "Anbar", "status": ["verified"]},
         {"status": ["rejected"]},
         {"country": ["IQ"], "date_from": dt.date(2012, 1, 1), "date_to": dt.date(2019, 12, 31)},
+        # Windows that end inside months: whole months from a monthly roll-up, the ends from the daily summary.
+        {"date_from": dt.date(2013, 5, 17), "date_to": dt.date(2018, 2, 9)},
+        {"admin1": "Anbar", "date_from": dt.date(2011, 11, 30)},
     ],
 )
 @pytest.mark.parametrize("interval", ["day", "week", "month", "year"])

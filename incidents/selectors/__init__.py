@@ -18,7 +18,6 @@ from .incidents import (
     incident_overview_table,
     incident_removals,
     incident_rows,
-    incident_summary,
 )
 from .places import (
     place_get,
@@ -30,6 +29,12 @@ from .places import (
     place_provinces,
     place_search,
     place_suggestions,
+)
+from .summary import (
+    incident_summary,
+    incident_summary_from_incidents,
+    incident_summary_from_rollups,
+    summary_rollups_support,
 )
 from .timeline import incident_timeline, incident_timeline_from_summary, timeline_summary_supports
 from .visibility import EDITOR_GROUPS, PUBLIC_STATUSES, user_is_editor, visible_incidents, visible_statuses
@@ -67,6 +72,8 @@ __all__ = [
     "incident_removals",
     "incident_rows",
     "incident_summary",
+    "incident_summary_from_incidents",
+    "incident_summary_from_rollups",
     "incident_timeline",
     "incident_timeline_from_summary",
     "place_get",
@@ -80,6 +87,7 @@ __all__ = [
     "place_suggestions",
     "point_cells",
     "source_list",
+    "summary_rollups_support",
     "timeline_summary_supports",
     "user_is_editor",
     "visible_incidents",

@@ -3,17 +3,17 @@ exactly, otherwise from the incidents themselves."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ..models import Incident
 from .cells import in_point_cells
 from .expressions import X, Y
 from .incidents import incident_list
+from .rollups import answers, partial_month_days, present, status_sum, whole_months
 from .visibility import as_list, visible_statuses
 
 # Grid cell of the map clusters, in screen pixels of a 256 px web-mercator tile.
@@ -31,23 +31,6 @@ CLUSTER_SUMMARY_ZOOMS = range(3, 7)
 CLUSTER_SUMMARY_FILTERS = frozenset({"bbox", "date_from", "date_to", "event_type", "status"})
 
 
-def _month_bounds(filters: dict) -> tuple[dt.date | None, dt.date | None] | None:
-    """(first, last) whole months inside the date filters (None: unbounded), or None when no whole month is."""
-    start, end = filters.get("date_from"), filters.get("date_to")
-    start = None if start is None else _as_date(start)
-    end = None if end is None else _as_date(end)
-    first = last = None
-    if start is not None:
-        first = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if end is not None:
-        last = end.replace(day=1) if (end + dt.timedelta(days=1)).day == 1 else None
-        if last is None:
-            last = (end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    if first is not None and last is not None and first > last:
-        return None
-    return first, last
-
-
 def _cell_range(low: float, high: float, size: float) -> tuple[tuple[int, int], tuple[int, int]]:
     """Cells a [low, high] span touches (generously) and those it covers whole (strictly)."""
     touched = (math.floor(low / size - 0.5), math.ceil(high / size + 0.5))
@@ -59,16 +42,16 @@ def _cluster_summary_parts(*, filters: dict, user, zoom: int, size: float) -> tu
     """SQL for (cx, cy, event_type, n, f, sx, sy) from the grid summary plus the raw rows of partial months, or None
     when the summary cannot answer exactly (other filters, other zooms, no whole month, or incidents in a cell the
     bbox only partly covers)."""
-    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
-    if zoom not in CLUSTER_SUMMARY_ZOOMS or not set(filters) <= CLUSTER_SUMMARY_FILTERS:
+    filters = present(filters)
+    if zoom not in CLUSTER_SUMMARY_ZOOMS or not answers(filters, CLUSTER_SUMMARY_FILTERS):
         return None
-    months = _month_bounds(filters)
+    months = whole_months(filters)
     if months is None:
         return None
     statuses = visible_statuses(user=user, requested=filters.get("status"))
     if not statuses:
         return None
-    measures = {m: " + ".join(f"{m}_{s}" for s in statuses) for m in ("n", "f", "sx", "sy")}
+    measures = {m: status_sum(m, statuses) for m in ("n", "f", "sx", "sy")}
     where, params = ["zoom = %s"], [zoom]
     if months[0] is not None:
         where.append("month >= %s")
@@ -117,21 +100,11 @@ def _cluster_summary_parts(*, filters: dict, user, zoom: int, size: float) -> tu
     """
     params = [*params, *params]
     # Days of partial months (at either end of the window) come from the incidents themselves.
-    partial = []
-    if months[0] is not None and _as_date(filters["date_from"]) < months[0]:
-        partial.append(Q(date__lt=months[0]))
-    after_last = None if months[1] is None else (months[1].replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if after_last is not None and _as_date(filters["date_to"]) >= after_last:
-        partial.append(Q(date__gte=after_last))
-    if not partial:
+    condition = partial_month_days(filters)
+    if condition is None:
         return sql, params
-    condition = partial[0] if len(partial) == 1 else partial[0] | partial[1]
     raw_sql, raw_params = _cluster_raw_parts(incident_list(filters=filters, user=user).filter(condition), size)
     return f"{sql} UNION ALL {raw_sql}", [*params, *raw_params]
-
-
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _cluster_raw_parts(queryset: QuerySet[Incident], size: float) -> tuple[str, list]:

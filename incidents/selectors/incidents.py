@@ -1,4 +1,4 @@
-"""Incident reads for lists, maps and pages: filtering, rows, detail, history, summary and tombstones."""
+"""Incident reads for lists, maps and pages: filtering, rows, detail, history and tombstones."""
 
 from __future__ import annotations
 
@@ -249,33 +249,6 @@ def incident_history(*, incident: Incident, limit: int = 50) -> list[dict]:
             }
         )
     return entries[:limit]
-
-
-def incident_summary(*, filters: dict, user=None, top_actors: int = 25) -> dict:
-    """Totals for the filter: overall, by event type, by country and by actor (the most active first)."""
-    qs = incident_list(filters=filters, user=user).order_by()
-    totals = qs.aggregate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
-
-    def grouped(field: str) -> list[dict]:
-        return list(
-            qs.values(field)
-            .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
-            .order_by("-count", field)
-        )
-
-    by_actor = list(
-        IncidentActor.objects.filter(incident__in=qs.values("pk"))
-        .values("actor_id", name=F("actor__name"))
-        .annotate(count=Count("incident_id", distinct=True), fatalities=Coalesce(Sum("incident__fatalities"), 0))
-        .order_by("-count", "name")[:top_actors]
-    )
-    return {
-        "count": totals["count"],
-        "fatalities": totals["fatalities"],
-        "by_event_type": grouped("event_type"),
-        "by_country": grouped("country"),
-        "by_actor": by_actor,
-    }
 
 
 def incident_removals(*, since: dt.datetime | None = None) -> QuerySet[IncidentRemoval]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import connection
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, Trunc
 
 from .cells import in_point_cells
 from .incidents import incident_list
-from .visibility import as_list, visible_statuses
+from .rollups import DAILY_STAT_FILTERS, answers, daily_stat_rows, present, status_sum
+from .visibility import visible_statuses
 
 INTERVALS = ("day", "week", "month", "year")
 
@@ -33,23 +32,9 @@ def incident_timeline(*, filters: dict, user=None, interval: str = "month") -> l
     )
 
 
-# Filters the daily summary (day x event type x country x admin1, counts per status) can answer.
-SUMMARY_FILTERS = frozenset({"status", "date_from", "date_to", "event_type", "country", "admin1"})
-
-
 def timeline_summary_supports(filters: dict) -> bool:
     """Whether incidents_daily_stat can answer a timeline for these filters (no bbox, q, actor, place...)."""
-    return all(key in SUMMARY_FILTERS for key, value in (filters or {}).items() if value not in (None, "", [], ()))
-
-
-def _whole_months(interval: str, filters: dict) -> bool:
-    """Whether the monthly roll-up answers exactly: month or year buckets, and dates (if any) on month bounds."""
-    if interval not in ("month", "year"):
-        return False
-    start, end = filters.get("date_from"), filters.get("date_to")
-    start = dt.date.fromisoformat(start) if isinstance(start, str) else start
-    end = dt.date.fromisoformat(end) if isinstance(end, str) else end
-    return (start is None or start.day == 1) and (end is None or (end + dt.timedelta(days=1)).day == 1)
+    return answers(filters, DAILY_STAT_FILTERS)
 
 
 def incident_timeline_from_summary(*, filters: dict, user=None, interval: str = "month") -> list[dict]:
@@ -61,45 +46,22 @@ def incident_timeline_from_summary(*, filters: dict, user=None, interval: str = 
         raise ValueError(f"Unknown interval {interval!r}")
     if not timeline_summary_supports(filters):
         raise ValueError("These filters need the incident table, not the summary")
-    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    filters = present(filters)
     statuses = visible_statuses(user=user, requested=filters.get("status"))
     if not statuses:
         return []
-    count = " + ".join(f"n_{s}" for s in statuses)
-    fatalities = " + ".join(f"f_{s}" for s in statuses)
-    where, params = [], []
-    if "date_from" in filters:
-        where.append("day >= %s")
-        params.append(filters["date_from"])
-    if "date_to" in filters:
-        where.append("day <= %s")
-        params.append(filters["date_to"])
-    for field in ("event_type", "country"):
-        values = as_list(filters.get(field))
-        if values:
-            where.append(f"{field} = ANY(%s)")
-            params.append(values)
-    if "admin1" in filters:
-        where.append("admin1 = %s")
-        params.append(filters["admin1"])
-    condition = " AND ".join(where) or "true"
-    table = "incidents_daily_stat"
-    if _whole_months(interval, filters):
-        # Without a province filter, the roll-up by country alone (migration 0013) has fewer rows.
-        table = "incidents_monthly_stat" if "admin1" in filters else "incidents_monthly_country_stat"
+    count, fatalities = status_sum("n", statuses), status_sum("f", statuses)
+    # Month and year buckets take whole months from a monthly roll-up, which has far fewer rows.
+    cells, params = daily_stat_rows(filters, by_month=interval in ("month", "year"))
     sql = f"""
         SELECT date_trunc(%s, day)::date AS bucket, event_type, sum({count})::bigint, sum({fatalities})::bigint
-        FROM (
-            SELECT * FROM {table} WHERE {condition}
-            UNION ALL
-            SELECT * FROM incidents_daily_stat_delta WHERE {condition}
-        ) AS cells
+        FROM ({cells}) AS cells
         GROUP BY 1, 2
         HAVING sum({count}) <> 0
         ORDER BY 1, 2
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [interval, *params, *params])
+        cursor.execute(sql, [interval, *params])
         return [
             {"bucket": bucket, "event_type": event_type, "count": n, "fatalities": f}
             for bucket, event_type, n, f in cursor.fetchall()

@@ -1,4 +1,4 @@
-"""Upkeep of the trigger-kept timeline and cluster summaries."""
+"""Upkeep of the trigger-kept roll-ups: the timeline and summary totals, the summary's actors, the map clusters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db import connection
 
 
 def incident_stats_compact() -> int:
-    """Fold the timeline and cluster summaries' pending deltas into their tables; returns the cells folded.
+    """Fold the roll-ups' pending deltas into their tables; returns the timeline and actor cells folded.
 
     Safe to run at any time and concurrently: each delta row is deleted by exactly one run. Readers add pending
     deltas themselves, so this only keeps the delta table (read by every timeline request) small.
@@ -20,6 +20,7 @@ def incident_stats_compact() -> int:
             # autovacuum may be off or late.
             cursor.execute(
                 "VACUUM (ANALYZE) incidents_daily_stat_delta, incidents_daily_stat, incidents_monthly_stat, "
-                "incidents_monthly_country_stat, incidents_cluster_stat_delta, incidents_cluster_stat"
+                "incidents_monthly_country_stat, incidents_cluster_stat_delta, incidents_cluster_stat, "
+                "incidents_actor_stat_delta, incidents_actor_stat"
             )
         return moved

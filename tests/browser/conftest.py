@@ -54,7 +54,12 @@ class PageProblems:
         return errors
 
 
-SUMMARY_TABLES = ("incidents_daily_stat", "incidents_daily_stat_delta")
+SUMMARY_TABLES = (
+    "incidents_daily_stat",
+    "incidents_daily_stat_delta",
+    "incidents_actor_stat",
+    "incidents_actor_stat_delta",
+)
 
 
 def _empty_summary_tables() -> None:
