@@ -478,3 +478,14 @@ def test_members_captured_are_arrested_and_a_town_captured_by_militants_is_taken
         "arrests",
         "non_state_actor_overtakes_territory",
     ]
+
+
+def test_each_place_of_a_sentence_keeps_its_own_toll(extraction_index):
+    result = extract(
+        "On Tuesday a spokesman said that nine people were killed in the town of Saraqib, six were killed in "
+        "Binnish and three in Sarmin in air strikes."
+    )
+    assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Saraqib", 9), ("Binnish", 6), ("Sarmin", 3)]
+    # Without a count before every place, no place takes a toll that may not be its own.
+    shared = extract("On Tuesday air strikes killed nine people in Saraqib and Binnish.")
+    assert [i.fatalities for i in shared.incidents] == [None, None]

@@ -20,6 +20,7 @@ from ..geocode import DIRECTION, NEAR, Mention, km
 from ..lexicon import VICTIMS_ONLY
 from ..numbers import Casualties, casualties
 from . import dating
+from .casualties import per_place
 from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll
 from .document import Document, Sentence
 from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, WHO_IN, locators, pick_places, usable
@@ -458,6 +459,8 @@ def run(doc: Document) -> None:
             picks, new_phrase, place_source = unnamed
             if phrase is None and new_phrase is not None:
                 phrase, date = new_phrase, new_phrase.date
+        # "nine were killed in Tal Mannis, six in Maasaran": several places, each with its own toll.
+        tolls = per_place(sentence, s_start, [m for m, _ in picks]) if len(picks) > 1 and not aggregate else {}
         for mention, precision in picks:
             d = Draft(
                 trigger=trigger,
@@ -478,6 +481,8 @@ def run(doc: Document) -> None:
             )
             if len(picks) == 1 and not aggregate:
                 d.take_casualties(cas)
+            elif id(mention) in tolls:
+                d.take_casualties(tolls[id(mention)])
             doc.drafts.append(d)
         if later is not None:
             doc.drafts.append(
