@@ -204,7 +204,7 @@ def digitize(sentence: str) -> str:
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
     text = _AGE.sub(lambda m: "" if m.group().startswith(",") else "young", text)
-    text = _ONE_AND.sub(_one_and, text)
+    text = _ONE_AND_KIN.sub("2 ", _ONE_AND.sub(_one_and, text))
     return _AND_ONE.sub(lambda m: f"{int(m.group(1)) + 1} {m.group(2)}", text)
 
 
@@ -356,6 +356,12 @@ _LIST_ITEM = re.compile(
 _AND_ONE = re.compile(
     r"\b(\d{1,4})\s+((?:[\w’'-]+\s+){1,4}?)and\s+(?:his|her|their|a|an)\s+(?:[\w-]+\s+)?" + _PERSON + r"\s+"
     r"(?=(?:were|have been|had been)\s+(?:killed|shot dead|executed|murdered|assassinated|found dead)\b)",
+    re.I,
+)
+# "the local head of a militia and his son were killed": two.
+_ONE_AND_KIN = re.compile(
+    r"\b(?:a|an|the)\s+(?:[\w’'-]+\s+){1,6}?and\s+(?:his|her)\s+(?=" + _PERSON + r"\s+(?:were|have been|had been)\s+"
+    r"(?:killed|shot dead|executed|murdered|assassinated|found dead)\b)",
     re.I,
 )
 # "..., while 3 militants were also killed": a second group of dead in the same event.

@@ -489,3 +489,22 @@ def test_each_place_of_a_sentence_keeps_its_own_toll(extraction_index):
     # Without a count before every place, no place takes a toll that may not be its own.
     shared = extract("On Tuesday air strikes killed nine people in Saraqib and Binnish.")
     assert [i.fatalities for i in shared.incidents] == [None, None]
+
+
+def test_shooting_told_after_a_bombing_is_another_event(extraction_index):
+    result = extract(
+        "On Monday a car bomb targeting a police patrol in west Mosul wounded five people. Gunmen also sprayed a "
+        "security checkpoint with bullets in Mosul, killing two soldiers."
+    )
+    assert [(i.sub_event_type, i.fatalities, i.injured) for i in result.incidents] == [
+        ("remote_explosive_landmine_ied", None, 5),
+        ("armed_clash", 2, None),
+    ]
+
+
+def test_a_tally_over_a_period_is_not_the_toll_of_the_event_before(extraction_index):
+    result = extract(
+        "On Monday gunmen attacked a checkpoint in Tarmiyah. Iraq is mired in its worst violence since 2008, with "
+        "more than 5,500 people killed this year."
+    )
+    assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Tarmiyah", None)]

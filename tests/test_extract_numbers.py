@@ -177,3 +177,7 @@ def test_it_does_not_add_the_day_of_the_month_to_a_toll():
 def test_it_reads_the_wounded_told_as_another_a_list_or_parts(sentence, fatalities, injured):
     found = casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+def test_a_person_and_his_kin_killed_are_two():
+    assert casualties("The local head of a militia and his son were killed by gunmen.").fatalities == 2

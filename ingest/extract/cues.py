@@ -79,3 +79,19 @@ ABROAD = re.compile(
     r"Egyptian|Palestinian|Yemeni|Afghan|Pakistani|European|French|German|British|American|Russian|Ukrainian)\s+"
     r"(?:town|city|village|capital|province|border town|port|region)\b"
 )
+
+
+# "with more than 5,500 people killed this year", "has reached 130 since the beginning of 2022": a tally over a
+# period, which is no one event's toll.
+_PERIOD = re.compile(
+    r"\b(?:(?:so far )?this (?:year|month)|so far|to date|last (?:year|month)|since (?:the (?:start|beginning|"
+    r"outbreak) of |early |late |mid-)?(?:\d{4}|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|the (?:war|conflict|uprising|offensive|operation|campaign))|(?:in|over|during) "
+    r"the (?:past|last) (?:\w+ )?(?:days|weeks|months|years)|since then)\b",
+    re.I,
+)
+
+
+def tallies_period(sentence: str) -> bool:
+    """A toll counted over a period ("killed this year", "since 2008"), not at one event."""
+    return bool(_PERIOD.search(sentence))

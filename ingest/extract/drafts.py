@@ -21,7 +21,7 @@ from ..lexicon import VICTIMS_ONLY
 from ..numbers import Casualties, casualties
 from . import dating
 from .casualties import per_place
-from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll
+from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll, tallies_period
 from .document import Document, Sentence
 from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, WHO_IN, locators, pick_places, usable
 from .triggers import RESPONSE, SEPARATE, later_event, nearest_specific
@@ -214,7 +214,13 @@ class _State:
 def _without_event(doc: Document, s: Sentence, previous: Draft | None, dates: list[DatePhrase], st: _State) -> None:
     """A sentence with no event of its own: its toll, places and days go to the story told just before."""
     cas = s.casualties
-    if cas.any() and previous is not None and s.no - previous.sentence_no <= 3 and not sums_toll(s.text):
+    if (
+        cas.any()
+        and previous is not None
+        and s.no - previous.sentence_no <= 3
+        and not sums_toll(s.text)
+        and not tallies_period(s.text)
+    ):
         previous.take_casualties(cas, "follow-up")
         previous.evidence.append(s.text)
         previous.sentence_no = s.no
@@ -447,6 +453,7 @@ def run(doc: Document) -> None:
             and (phrase is None or previous.date is None or date is None or abs((previous.date - date).days) <= 2)
             and background == previous.background
             and later is None
+            and not _gunfire_after_a_blast(previous, sentence)
         ):
             _continue(previous, s, trigger, picks, phrase, cas, actors, own_place)
             continue
@@ -490,6 +497,20 @@ def run(doc: Document) -> None:
                     s, second, second_mentions, second_cas, days_before, date, phrase, background, actors, picks, st
                 )
             )
+
+
+_GUNFIRE = re.compile(r"\b(?:gunm[ae]n|shot dead|shot and killed|opened fire|gunfire|bullets|snipers?)\b", re.I)
+_BLAST = re.compile(r"\b(?:bomb\w*|blast|explo\w+|IED|mortar|rocket|shell\w*|missile|drone|strike|suicide)\b", re.I)
+
+
+def _gunfire_after_a_blast(previous: Draft, sentence: str) -> bool:
+    """ "A car bomb hit a patrol in west Mosul. Gunmen also sprayed a checkpoint in Mosul with bullets": shooting
+    told after a bombing, with no explosive of its own, is another event, not the bombing's follow-up."""
+    return (
+        previous.trigger.event_type == "explosions_remote_violence"
+        and bool(_GUNFIRE.search(sentence))
+        and not _BLAST.search(sentence)
+    )
 
 
 def _continue(previous: Draft, s: Sentence, trigger: Trigger, picks, phrase, cas, actors, own_place: bool) -> None:
