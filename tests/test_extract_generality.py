@@ -508,3 +508,15 @@ def test_a_tally_over_a_period_is_not_the_toll_of_the_event_before(extraction_in
         "more than 5,500 people killed this year."
     )
     assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Tarmiyah", None)]
+
+
+def test_an_event_told_as_another_keeps_its_own_incident_at_the_same_city(extraction_index):
+    result = extract(
+        "Three mortar shells slammed into a university in Damascus on Thursday morning, killing two students. "
+        "The shelling caused panic. In another attack Thursday, at least 11 civilians were wounded when a mortar "
+        "shell exploded in Damascus."
+    )
+    assert [(i.place.name, i.fatalities, i.injured) for i in result.incidents] == [
+        ("Damascus", 2, None),
+        ("Damascus", None, 11),
+    ]

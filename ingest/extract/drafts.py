@@ -53,6 +53,7 @@ class Draft:
     place_source: str = "sentence"  # sentence | follow-up | story | headline | dateline | nearby | none
     toll_source: str = "none"  # sentence | follow-up | headline | none
     aggregate: bool = False  # a lede that sums several events ("A series of bombings killed 15"): not one event
+    told_apart: bool = False  # the text says it is another event ("In another attack", "Separately")
 
     def take_casualties(self, cas: Casualties, source: str = "sentence") -> None:
         if cas.any() and self.toll_source == "none":
@@ -485,6 +486,7 @@ def run(doc: Document) -> None:
                 named_here=named_here,
                 place_source=place_source,
                 aggregate=aggregate,
+                told_apart=bool(SEPARATE.search(sentence[: trigger.end])),
             )
             if len(picks) == 1 and not aggregate:
                 d.take_casualties(cas)

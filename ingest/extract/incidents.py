@@ -64,6 +64,8 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
                 and k.background == d.background
                 and (k.date is None or d.date is None or abs((k.date - d.date).days) <= 2)
                 and not _own_tolls_differ(k, d)
+                # "In another attack Thursday, 11 civilians were wounded in Damascus": told apart, kept apart.
+                and not (d.told_apart and d.toll_source == "sentence")
             ),
             None,
         )
