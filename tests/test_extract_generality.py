@@ -520,3 +520,14 @@ def test_an_event_told_as_another_keeps_its_own_incident_at_the_same_city(extrac
         ("Damascus", 2, None),
         ("Damascus", None, 11),
     ]
+
+
+def test_roundup_items_each_bringing_in_a_bomb_with_a_toll_are_separate_events(extraction_index):
+    result = extract(
+        "In Baghdad, a bomb killed a policeman on Sunday. A bomb in Shabb killed two people and wounded 14 more. "
+        "One person was killed and eight more were wounded by a blast in Ur."
+    )
+    assert [(i.fatalities, i.injured) for i in result.incidents] == [(1, None), (2, 14), (1, 8)]
+    # "The bomb" is the one already told: its toll completes that event.
+    told_again = extract("In Baghdad, a bomb exploded near a market on Sunday. The bomb killed two people.")
+    assert [(i.fatalities, i.injured) for i in told_again.incidents] == [(2, None)]

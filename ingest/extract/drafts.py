@@ -455,6 +455,7 @@ def run(doc: Document) -> None:
             and background == previous.background
             and later is None
             and not _gunfire_after_a_blast(previous, sentence)
+            and not _another_told_with_its_toll(previous, sentence, trigger, cas)
         ):
             _continue(previous, s, trigger, picks, phrase, cas, actors, own_place)
             continue
@@ -486,7 +487,8 @@ def run(doc: Document) -> None:
                 named_here=named_here,
                 place_source=place_source,
                 aggregate=aggregate,
-                told_apart=bool(SEPARATE.search(sentence[: trigger.end])),
+                told_apart=bool(SEPARATE.search(sentence[: trigger.end]))
+                or _a_means_with_its_toll(sentence, trigger, cas),
             )
             if len(picks) == 1 and not aggregate:
                 d.take_casualties(cas)
@@ -513,6 +515,25 @@ def _gunfire_after_a_blast(previous: Draft, sentence: str) -> bool:
         and bool(_GUNFIRE.search(sentence))
         and not _BLAST.search(sentence)
     )
+
+
+# "a bomb", "an explosion", "a car bomb": a means introduced with an indefinite article is a new one.
+_A_MEANS = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:bomb|blast|explosion|IED|rocket|mortar(?: shell| round)?|shell|drone|"
+    r"air ?strike|suicide bomber|missile)\b",
+    re.I,
+)
+
+
+def _a_means_with_its_toll(sentence: str, trigger: Trigger, cas: Casualties) -> bool:
+    """A means of its own ("a bomb", not "the bomb") with a toll of its own."""
+    return trigger.rank < 10 and cas.any() and bool(_A_MEANS.search(sentence[: trigger.end + 40]))
+
+
+def _another_told_with_its_toll(previous: Draft, sentence: str, trigger: Trigger, cas: Casualties) -> bool:
+    """ "In Baghdad, a bomb killed a policeman. ... A bomb in Shabb killed two people": after an event with its toll,
+    a sentence that brings in a means of its own with a toll of its own is another event."""
+    return previous.toll_source == "sentence" and _a_means_with_its_toll(sentence, trigger, cas)
 
 
 def _continue(previous: Draft, s: Sentence, trigger: Trigger, picks, phrase, cas, actors, own_place: bool) -> None:
