@@ -36,7 +36,8 @@ IRREALIS = re.compile(
 )
 # Habitual and generic statements about a conflict, not a dated event.
 HABITUAL = re.compile(
-    r"\b(?:have long|has long|regularly|repeatedly|routinely|typically|usually|often|continue to|continues to|"
+    r"\b(?:have long|has long|regularly|repeatedly|routinely|typically|usually|often|frequently|constantly|"
+    r"periodically|sporadically|continue to|continues to|"
     r"attacks (?:on|against) [\w .-]{0,40} continue|responsible for|claimed responsibility for (?:more than|over) \d|"
     r"more than [\d,]+ attacks|over [\d,]+ attacks|numerous|series of|wave of|peaked|increased|"
     r"(?:have|has) (?:\w+ )?(?:pounded|shelled|bombed|attacked|targeted|struck) [^.;]{0,60}\bfor "
@@ -69,6 +70,7 @@ CAPTION = re.compile(
 )
 
 
+_FLED = re.compile(r"\b(?:fled|fleeing|flee|escaped|escaping|displaced by)\s+(?:from\s+)?(?:the\s+)?(?:\w+\s+)?$", re.I)
 _DEMANDED = re.compile(
     r"\b(?:demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|chant(?:s|ed|ing)?|urg(?:e|es|ed|ing)|seek(?:s|ing)?|"
     r"want(?:s|ed|ing)?|slogans?)\s+(?:\w+\s+){0,2}?(?:the\s+)?$",
@@ -107,6 +109,9 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
                 and re.search(r"\bto\s*$", sentence[: m.start()])
                 and not re.search(r"\b(?:managed|succeeded|(?:was|were) able)\s+to\s*$", sentence[: m.start()])
             ):
+                continue
+            # "families who had fled the clashes in Sinjar": the fighting they fled is told in passing.
+            if _FLED.search(sentence[: m.start()]):
                 continue
             # "demonstrators demand the fall of the leader": a slogan, not a town taken.
             if m.group().lower() == "fall of" and _DEMANDED.search(sentence[: m.start()]):

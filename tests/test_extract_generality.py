@@ -531,3 +531,9 @@ def test_roundup_items_each_bringing_in_a_bomb_with_a_toll_are_separate_events(e
     # "The bomb" is the one already told: its toll completes that event.
     told_again = extract("In Baghdad, a bomb exploded near a market on Sunday. The bomb killed two people.")
     assert [(i.fatalities, i.injured) for i in told_again.incidents] == [(2, None)]
+
+
+def test_fighting_told_as_what_people_fled_or_as_a_habit_is_no_event(extraction_index):
+    fled = extract("On Monday at least 50 families who had fled the clashes in Sinjar arrived in Duhok.")
+    habit = extract("The bases in Ramadi have been frequently targeted by mortar and rocket attacks.")
+    assert fled.incidents + habit.incidents == []
