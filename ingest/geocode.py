@@ -1,7 +1,8 @@
 """Place mentions: find every gazetteer name in a text, drop people's names, pick one entry among namesakes.
 
-Over 400 lines only for its word lists (features, titles, kin), which the formatter writes one word a line; the code
-is one concern, each step feeding the next.
+Over 400 lines for its word lists (features, titles, kin), which the formatter writes one word a line, and because
+the code is one concern, each step feeding the next: mentions found, people dropped, namesakes resolved, and names
+the gazetteer spells otherwise matched where a list of places vouches for them.
 """
 
 from __future__ import annotations
