@@ -236,6 +236,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:live (?:ammunition|fire|rounds)|opened fire on (?:the )?(?:protesters|demonstrators|crowds?)|"
+            r"(?:fired|firing|used|using) (?:live )?bullets(?=[^.;]{0,80}\b(?:protest|demonstrat|crowd))|"
             r"fired (?:\w+ )?(?:at|on|into) (?:the )?(?:protesters|demonstrators|crowds?)|"
             r"(?:killed|shot) (?:\d+ |several |two |three )?(?:protesters|demonstrators)|"
             r"(?:protesters|demonstrators) (?:were|was) (?:killed|shot|wounded|injured))\b"
@@ -243,7 +244,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         E.PROTESTS,
         S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
         8,
-        ("live", "opened fire", "fired", "protesters", "demonstrators"),
+        ("live", "opened fire", "fired", "firing", "bullets", "protesters", "demonstrators"),
     ),
     (
         _p(

@@ -537,3 +537,15 @@ def test_fighting_told_as_what_people_fled_or_as_a_habit_is_no_event(extraction_
     fled = extract("On Monday at least 50 families who had fled the clashes in Sinjar arrived in Duhok.")
     habit = extract("The bases in Ramadi have been frequently targeted by mortar and rocket attacks.")
     assert fled.incidents + habit.incidents == []
+
+
+def test_bullets_fired_to_disperse_protesters_in_towns_and_a_province_are_an_event_in_each(extraction_index):
+    result = extract(
+        "On Saturday, Iraqi security forces fired bullets and tear gas in an effort to disperse protesters in "
+        "Baghdad, Basra, Dhi Qar and Diwaniya."
+    )
+    assert [(i.place.name, i.sub_event_type) for i in result.incidents] == [
+        (name, "excessive_force_against_protesters") for name in ("Baghdad", "Basra", "Dhi Qar", "Diwaniya")
+    ]
+    shooting = extract("On Saturday gunmen fired bullets at a car in Basra, wounding its driver.")
+    assert [i.event_type for i in shooting.incidents] != ["protests"]

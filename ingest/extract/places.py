@@ -268,6 +268,13 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
     scored.sort(key=lambda t: -t[0])
     # One event per location, as ACLED codes it: "convoys were hit in Nasiriyah and Samawah" is two events.
     locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
+    # "in Baghdad, Basra, Dhi Qar and Diwaniya": a province listed among towns of other provinces is a place too.
+    towns_in = {m.entry.admin1 for m, _ in locatives}
+    locatives += [
+        (m, p)
+        for _, m, p, loc in scored
+        if loc and locatives and m.entry.feature_code == "ADM1" and m.entry.admin1 not in towns_in
+    ]
     distinct = []
     for m, p in sorted(locatives, key=lambda t: t[0].start):
         if all(km(m.entry, o.entry) > DISTINCT_KM for o, _ in distinct):
