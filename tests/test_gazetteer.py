@@ -13,6 +13,7 @@ from incidents import gazetteer as gz
 from incidents.models import Place
 from incidents.selectors import place_search
 from incidents.services import place_save
+from tests.factories import GAZETTEER_POINTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GEONAMES_SAMPLE = FIXTURES / "geonames_IQ_sample.txt"
@@ -78,6 +79,26 @@ def test_it_puts_back_a_row_that_drifted_from_its_source_and_records_it(gazettee
     assert (round(ramadi.point.y, 5), round(ramadi.point.x, 5)) == (33.42056, 43.30778)
     assert ramadi.admin1 == "Anbar"
     assert ramadi.history.count() == history + 1
+
+
+# Where the loaded gazetteer has each of the tests' named places (tests/factories.py).
+GAZETTEER_ROWS = {
+    "Kirkuk": ("geonames", "94787"),
+    "Bashir": ("curated", "bashir-kirkuk"),
+    "Hawija": ("geonames", "390188"),
+    "Mosul": ("geonames", "99072"),
+    "Erbil": ("geonames", "95446"),
+    "Baghdad": ("geonames", "98182"),
+    "Tarmiya": ("geonames", "98403"),
+    "Raqqa": ("geonames", "172955"),
+}
+
+
+def test_the_tests_named_places_stand_where_the_gazetteer_has_them(gazetteer, db):
+    assert set(GAZETTEER_ROWS) == set(GAZETTEER_POINTS)
+    for name, (origin, external_id) in GAZETTEER_ROWS.items():
+        place = Place.objects.get(origin=origin, external_id=external_id)
+        assert place.point.coords == pytest.approx(GAZETTEER_POINTS[name], abs=1e-5), name
 
 
 def test_it_keeps_a_place_a_curator_moved(gazetteer, db, user):
