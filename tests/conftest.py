@@ -76,6 +76,33 @@ def clear_throttles() -> None:
         client.delete(*keys)
 
 
+SUMMARY_TABLES = ("incidents_daily_stat", "incidents_daily_stat_delta")
+
+
+def empty_summary_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in SUMMARY_TABLES:
+            if table in connection.introspection.table_names():
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def forget_cached_responses() -> None:
+    """Drops the API's cached responses, and only those (Celery's keys in the same Redis database stay): they are
+    keyed on a data version that restarts with every fresh test database, so an earlier run's answer could match."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client()
+        for key in client.scan_iter(match=cache.make_key("*"), count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
