@@ -10,7 +10,7 @@ from functools import lru_cache
 from incidents.taxonomy import EventType as E
 from incidents.taxonomy import SubEventType as S
 
-from .lexicon import LEXICON, VICTIMS_ONLY
+from .lexicon import LEXICON, STATE_FORCES, VICTIMS_ONLY
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,12 @@ REALIS = re.compile(
     r"fell|landed|slammed|exploded|detonated|opened fire|shot down|intercepted|downed|set fire|assassinated|"
     r"erupted|broke out|pounded|raided|spread|exchanged|found|carried out|conducted|"
     r"(?:was|were|had been|have been) (?:held|staged|organi[sz]ed|dispersed|broken up)|dispersed|staged|"
-    r"took to the streets|executed|beheaded|massacred|gunned down|shot dead|blew (?:himself|herself|themselves) up|"
-    r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) ",
+    r"took to the streets|destroyed|engaged|damaged|executed|beheaded|massacred|gunned down|shot dead|"
+    r"blew (?:himself|herself|themselves) up|"
+    r"(?:attack|strike|bombing|explosion|blast|clash(?:es)?) (?:on|in|at|near|against) |"
+    # "Peshmerga forces are currently clashing with militants": under way as the report is written.
+    r"(?:is|are) (?:currently |now |still )?(?:clashing|fighting|battling|shelling|bombing|besieging|storming)|"
+    r"announced (?:the )?(?:arrest|arresting|capture|capturing|killing|death|detention|detaining)",
     re.I,
 )
 CROWD = re.compile(
@@ -65,6 +69,11 @@ CAPTION = re.compile(
 )
 
 
+_DEMANDED = re.compile(
+    r"\b(?:demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|chant(?:s|ed|ing)?|urg(?:e|es|ed|ing)|seek(?:s|ing)?|"
+    r"want(?:s|ed|ing)?|slogans?)\s+(?:\w+\s+){0,2}?(?:the\s+)?$",
+    re.I,
+)
 # "Three children died from the cold", "drowned", "in a traffic accident": deaths, but not violence.
 NOT_VIOLENCE = re.compile(
     r"\b(?:died|dying|dies|death|deaths|perished) (?:\w+ ){0,2}?(?:from|of|due to|because of) (?:the )?(?:\w+ )?"
@@ -96,6 +105,9 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
                 r"\bto\s*$", sentence[: m.start()]
             ):
                 continue
+            # "demonstrators demand the fall of the leader": a slogan, not a town taken.
+            if m.group().lower() == "fall of" and _DEMANDED.search(sentence[: m.start()]):
+                continue
             if rank == VICTIMS_ONLY and NOT_VIOLENCE.search(sentence):
                 continue
             found.append(Trigger(str(event), str(sub), m.start(), m.end(), rank))
@@ -105,6 +117,17 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
 
 def forget() -> None:
     _triggers.cache_clear()
+
+
+# "the Syrian army captured the town", "the town was seized by Iraqi troops": the state took it back.
+_BY_STATE = re.compile(r"\b" + STATE_FORCES + r"\b(?:(?!\b(?:and|but|while|after|before|as)\b)[^.;,]){0,60}$", re.I)
+_BY_STATE_AFTER = re.compile(r"^(?:\s+[\w-]+){0,4}?\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?" + STATE_FORCES + r"\b", re.I)
+
+
+def _taken_by_the_state(sentence: str, trigger: Trigger) -> bool:
+    return bool(
+        _BY_STATE.search(sentence[: trigger.start]) or _BY_STATE_AFTER.match(sentence[trigger.end : trigger.end + 80])
+    )
 
 
 def best_trigger(sentence: str) -> Trigger | None:
@@ -119,6 +142,8 @@ def best_trigger(sentence: str) -> Trigger | None:
     # "Security forces and protesters clashed": a crowd, not an armed side, fought; a riot, as ACLED codes it.
     if best.event_type == E.BATTLES and best.sub_event_type == S.ARMED_CLASH and CROWD.search(sentence):
         best = Trigger(str(E.RIOTS), str(S.VIOLENT_DEMONSTRATION), best.start, best.end, best.rank)
+    if best.sub_event_type == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY and _taken_by_the_state(sentence, best):
+        best = Trigger(str(E.BATTLES), str(S.GOVERNMENT_REGAINS_TERRITORY), best.start, best.end, best.rank)
     return best
 
 

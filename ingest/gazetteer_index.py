@@ -149,6 +149,17 @@ def skeleton(word: str) -> str:
     return found
 
 
+_VOWELS = re.compile(r"[aeiouyw']")
+
+
+def consonants(word: str) -> str:
+    """The consonant frame of one name token, the part transliterations agree on: Atmeh / Atma -> "tm", Hazano /
+    Hazzanu -> "hzn", Etarib / Atarib -> "trb" (doubled letters single first, then vowels and glides dropped)."""
+    word = _DOUBLE.sub(r"\1", word.replace("ou", "u").replace("q", "k"))
+    word = word[:-1] if word.endswith("h") and len(word) > 2 and word[-2] in "aeiou" else word
+    return _VOWELS.sub("", word)
+
+
 @dataclass
 class Trie:
     entries: dict[tuple[str, ...], list] = field(default_factory=dict)
@@ -156,6 +167,8 @@ class Trie:
     # Spelling-blind keys, tried only where the exact ones find nothing.
     loose: dict[tuple[str, ...], list] = field(default_factory=dict)
     loose_longest: dict[str, int] = field(default_factory=dict)
+    # Consonant frames of populated places' names, asked only for a name listed among places already found.
+    frames: dict[tuple[str, ...], list] = field(default_factory=dict)
 
     def add(self, key: tuple[str, ...], entry) -> None:
         if not key:
@@ -176,6 +189,18 @@ class Trie:
             target.extend(e for e in bucket if e not in target)
             if len(loose) > self.loose_longest.get(loose[0], 0):
                 self.loose_longest[loose[0]] = len(loose)
+            content = tuple(consonants(part) for part in key if part not in ARTICLES)
+            if 0 < len(content) <= 2 and all(content):
+                target = self.frames.setdefault(content, [])
+                target.extend(e for e in bucket if e not in target and e.kind == "populated_place")
+
+    def match_frame(self, tokens: list[Token]) -> list:
+        """Populated places whose name has the consonant frame of these tokens (articles left out)."""
+        key = tuple(consonants(t.norm) for t in tokens if t.norm not in ARTICLES)
+        # Two consonants fit too many names ("Azez" and al-Aziziyah are both "zz").
+        if not key or not all(key) or sum(map(len, key)) < 3:
+            return []
+        return list(self.frames.get(key, ()))
 
     def match_loose(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
         longest = self.loose_longest.get(skeleton(tokens[i].norm))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from incidents.distance import great_circle_km
 
-from .gazetteer_index import ARTICLES, PlaceEntry, Token, Trie
+from .gazetteer_index import ARTICLES, GENERIC_NAMES, PlaceEntry, Token, Trie, consonants
 from .types import FoundPlace, UnresolvedMention
 
 ADMIN_WORDS = frozenset({"province", "governorate", "governorates", "provinces", "district", "region", "muhafazat"})
@@ -205,6 +205,13 @@ NEAR = re.compile(
 )
 
 
+# The first words of compound Arabic place names ("Khan Shaykhun", "Bab Touma", "Deir Hafer", "Kafr Nabl").
+NAME_HEADS = frozenset(
+    """khan bab deir dayr kafr kfar ain ayn abu umm beit bayt jisr ras qasr tal tall tel tell khirbet khirbat
+    mazraat qalaat souq suq hay bir tell sheikh shaykh""".split()  # noqa: SIM905
+)
+
+
 @dataclass
 class Mention:
     start: int  # character offsets
@@ -256,6 +263,19 @@ def find_mentions(text: str, tokens: list[Token], trie: Trie, person_names: set[
             loose = trie.match_loose(tokens, i)
             if loose and loose[0] == hit[0]:
                 hit = (hit[0], hit[1] + [e for e in loose[1] if e not in hit[1]])
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if (
+            nxt is not None
+            and tokens[i].norm in NAME_HEADS
+            and (not hit or hit[0] == 1)
+            and nxt.capitalised
+            and text[tokens[i].end : nxt.start] in (" ", "-")
+        ):
+            # "Khan Shaikhoun", "Bab Touma": the first word of a longer name is not the place "Khan" or "Bab";
+            # the whole name, spelt otherwise than the gazetteer spells it, may still be known by its consonants
+            # where the second word's frame is long enough to tell names apart (Umm Qusur is not Umm Qasr).
+            framed = trie.match_frame(tokens[i : i + 2]) if len(consonants(nxt.norm)) >= 4 else []
+            hit = (2, framed) if len({e.place_id for e in framed}) == 1 else None
         if not hit:
             i += 1
             continue
@@ -414,6 +434,58 @@ def resolve(mentions: list[Mention], text: str) -> None:
             return s
 
         m.entry = max(m.candidates, key=score)
+
+
+# A list item: one to three capitalised words between a list's commas or its "and" ("Atmeh, Hazano, and Binnish").
+_ITEM_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+and\s+)$")
+LISTED_KM = 60.0
+
+
+def listed_places(text: str, tokens: list[Token], mentions: list[Mention], trie: Trie) -> list[Mention]:
+    """Names in a list of places that the gazetteer spells otherwise ("demonstrations in central Idlib, Atmeh,
+    Hazano and Binnish": Atma, Hazzanu): an item that no name matched takes the populated place with its consonant
+    frame that lies near the places listed with it. The list is the evidence that it is a place; the distance
+    limit keeps a loose spelling from jumping to a namesake elsewhere."""
+    found_at = {m.token_index: m for m in mentions}
+    covered = {k for m in mentions for k in range(m.token_index, m.token_end)}
+    out: list[Mention] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if i in covered or not tokens[i].capitalised or tokens[i].norm in GENERIC_NAMES:
+            i += 1
+            continue
+        # The item: capitalised words (an article may lead) up to the next list separator.
+        j = i + 1
+        while (
+            j < n
+            and j - i < 3
+            and j not in covered
+            and tokens[j].capitalised
+            and text[tokens[j - 1].end : tokens[j].start] in (" ", "-")
+        ):
+            j += 1
+        before = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
+        after = text[tokens[j - 1].end : tokens[j].start] if j < n else ""
+        prev_m = next(
+            (m for m in mentions if m.token_end == i - (1 if i and tokens[i - 1].norm in ARTICLES else 0)), None
+        )
+        next_m = found_at.get(j)
+        neighbours = [
+            m
+            for m, gap in ((prev_m, before), (next_m, after))
+            if m is not None and m.entry is not None and not m.person and _ITEM_GAP.match(gap)
+        ]
+        span = tokens[i:j]
+        if neighbours and not any(t.norm in GENERIC_NAMES for t in span):
+            near = [c for c in trie.match_frame(span) if min(km(c, m.entry) for m in neighbours) <= LISTED_KM]
+            if near:
+                entry = max(near, key=lambda c: (c.weight, c.primary))
+                start, end = span[0].start, span[-1].end
+                m = Mention(start, end, text[start:end], [entry], i, j, entry=entry)
+                out.append(m)
+                covered.update(range(i, j))
+        i = j
+    return out
 
 
 def unresolved(text: str, mentions: list[Mention]) -> list[UnresolvedMention]:

@@ -55,6 +55,14 @@ PASSIVE_KILLED = (
     r"assassinated|murdered|executed|slain|found dead)|(?:[\w-]+ ){0,2}?(?:died|lost their lives|perished))"
 )
 
+# The state's own forces: who takes a town decides ACLED's sub-type (government regains, non-state actor overtakes).
+STATE_FORCES = (
+    r"(?:army|armed forces|troops|soldiers|military|government forces|regime forces|pro-government forces|"
+    r"security forces|police|(?:iraqi|syrian|kurdish|federal) (?:forces|army|troops|police)|peshmerga|"
+    r"counter-terrorism service|cts|saa|golden division|rapid response|(?:popular|hashd)[\w ]{0,25}(?:mobilization|"
+    r"mobilisation|shaabi|al-shaabi)(?: forces| units)?|pmf|pmu)"
+)
+
 # Each entry: pattern, event type, sub-type, rank, and words one of which must occur (a cheap pre-check that
 # keeps extraction fast: most sentences name none of them).
 LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
@@ -121,17 +129,35 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"warplanes?|fighter jets?|helicopter gunships?|bombed|bombing raids?|bombarded|"
             r"drones? (?:exploded|detonated|blew up|crashed into)|"
             r"(?:carried out|launched|conducted) \d+ (?:air )?raids|"
+            # A military release's "Near Raqqah, six strikes engaged three ISIS tactical units".
+            r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:coalition )?strikes?|"
+            r"(?:coalition|precision|airstrikes? and) strikes?) (?:\w+ ){0,3}?(?:engaged|destroyed|targeted|hit|struck|"
+            r"killed|damaged)|"
             r"(?:warplanes?|aircraft|jets|helicopters|planes) (?:[\w-]+ ){0,6}?(?:raids|sorties))\b"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_DRONE_STRIKE,
         3,
-        ("air", "aerial", "drone", "warplane", "jet", "gunship", "bomb", "plane", "helicopter", "f-16", "raids"),
+        (
+            "air",
+            "aerial",
+            "drone",
+            "warplane",
+            "jet",
+            "gunship",
+            "bomb",
+            "plane",
+            "helicopter",
+            "f-16",
+            "raids",
+            "strike",
+        ),
     ),
     (
         _p(
             r"\b(?:rocket (?:attacks?|fire)|rockets? (?:hit|struck|landed|fell|targeted|slammed|were fired)|"
-            r"(?:fired|launched|with) (?:\w+ )?(?:katyusha )?(?:rockets?|missiles?|mortars?)|katyushas?|"
+            r"(?:fired|launched|with) (?:\w+ ){0,2}?(?:katyusha )?(?:rockets?|missiles?|mortars?|shells|artillery)|"
+            r"katyushas?|"
             r"mortar (?:attacks?|rounds?|shells?|fire)|shelling|shelled|artillery (?:fire|shelling|strikes?|attack)|"
             r"missile (?:attacks?|strikes?)|ballistic missiles?|retaliatory missiles?|"
             r"(?:artillery |mortar )?(?:shells?|missiles?|mortars?) (?:hit|struck|landed|fell|slammed|rained)|"
@@ -345,7 +371,11 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("deal", "agreement", "truce", "accord", "hand"),
     ),
     (
-        _p(r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody)\b"),
+        # "announced arresting three suspects": the gerund after a verb of saying reports the arrest.
+        _p(
+            r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody|"
+            r"(?<=announced )(?:arresting|detaining|capturing))\b"
+        ),
         E.STRATEGIC_DEVELOPMENTS,
         S.ARRESTS,
         15,

@@ -75,7 +75,10 @@ _THINGS = (
 )
 _NOT_PEOPLE = re.compile(r"^\s*" + _THINGS, re.I)
 # "two adjacent houses", "two separate roadside bombs": the noun a word or two on says what was counted.
-_NOT_PEOPLE_AHEAD = re.compile(r"^(?:\s+(?!and\b|or\b|of\b)[A-Za-z-]+){1,2}?\s+" + _THINGS, re.I)
+# ("three policemen were shot": a verb between, so the count is of people.)
+_NOT_PEOPLE_AHEAD = re.compile(
+    r"^(?:\s+(?!(?:and|or|of|were|was|are|is|been|have|has|had)\b)[A-Za-z-]+){1,2}?\s+" + _THINGS, re.I
+)
 _MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
 # Between a count and its verb (within one sentence): words, brackets, abbreviations, but no other count and no
 # other casualty verb ("killed 1 contractor and wounded 9": the 1 is not the wounded).
@@ -126,8 +129,19 @@ _NONE_HURT = re.compile(
     r"(?:casualt(?:y|ies)|injuries))\b",
     re.I,
 )
-# "11 civilians, including four children, were killed": the subset is not the toll.
-_SUBSET = re.compile(r",?\s*\b(?:including|among them|of whom|among whom)\s+[^,;:()]{1,60},", re.I)
+# "11 civilians, including four children, were killed", "12 civilians including three children were killed": the
+# subset is not the toll.
+_SUBSET = re.compile(
+    r",?\s*\b(?:including|among them|of whom|among whom)\s+(?:[^,;:()]{1,60},|[^,;:()]{1,60}?(?=\s+(?:were|was|"
+    r"have|has|had|are)\b))",
+    re.I,
+)
+# "a 15-year-old boy", "two men, 25 and 30 years old,", "aged 40", "Ahmed Saleh, 25, was killed": ages, not counts.
+_AGE = re.compile(
+    r"\b\d{1,3}(?:\s*(?:and|or|to|-)\s*\d{1,3})?[-\s]+years?[-\s]+old\b|\baged\s+\d{1,3}(?:\s*(?:and|or|to|-)\s*"
+    r"\d{1,3})?\b|(?<=[A-Za-z]),\s*\d{1,2}\s*(?=,)",
+    re.I,
+)
 # "28 SDF fighters and five civilians dead": the parts of one toll.
 _PARTS = re.compile(
     r"(?<![\w,])((?:\d{1,5}(?:\s+[A-Za-z-]+){0,3}?(?:\s*,\s*|\s+and\s+))+\d{1,5}(?:\s+[A-Za-z-]+){0,3}?)"
@@ -140,6 +154,21 @@ _PARTS = re.compile(
 _ORDINAL_ONE = re.compile(
     r"\b(?:and|while) an? (?:third|fourth|fifth|sixth)\b(?=\s+(?:was\s+|were\s+)?(?:wounded|injured|hurt)\b)", re.I
 )
+
+
+# "a former commander and five companions were killed", "a mother and her two daughters were killed": one more
+# than the count (the words in between are kept short, so "a car bomb ... and 5 people" is not read so).
+_ONE_AND = re.compile(
+    r"\b(?:a|an)\s+((?:[\w’'-]+\s+){1,6}?)and\s+(?:(?:his|her|their)\s+)?(\d{1,4})\s+(?=(?:[\w’'-]+\s+){0,2}?"
+    r"(?:were|have been|had been)\s+(?:killed|shot dead|executed|murdered|assassinated|found dead)\b)",
+    re.I,
+)
+
+
+def _one_and(m: re.Match) -> str:
+    if re.search(r"\b(?:bomb|attack|strike|blast|explosion|shell|rocket|and)\b", m.group(1), re.I):
+        return m.group()
+    return f"{int(m.group(2)) + 1} {m.group(1)}and "
 
 
 def digitize(sentence: str) -> str:
@@ -156,7 +185,9 @@ def digitize(sentence: str) -> str:
     text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", "nth", text)  # "the 26th Marine Expeditionary Unit" is no count
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en", threshold=0)
-    return text
+    text = _AGE.sub(lambda m: "" if m.group().startswith(",") else "young", text)
+    text = _ONE_AND.sub(_one_and, text)
+    return _AND_ONE.sub(lambda m: f"{int(m.group(1)) + 1} {m.group(2)}", text)
 
 
 # Larger figures are war totals or typos, never one event's toll (and would overflow the database column).
@@ -285,13 +316,20 @@ _OR_HURT = re.compile(r"^\s*(?:or|and/or|and)\s+(?:wounded|injured|hurt)\b", re.
 _PERSON = (
     r"(?:man|men|woman|women|child|children|boy|girl|policeman|policemen|officer|soldier|civilian|fighter|member|"
     r"commander|guard|cleric|imam|sheikh|farmer|shepherd|driver|journalist|doctor|teacher|student|worker|son|"
-    r"daughter|brother|father|mother|wife|husband|resident|villager|leader|official|mayor|judge|contractor|"
+    r"daughter|brother|sister|father|mother|wife|husband|niece|nephew|cousin|uncle|aunt|grandson|granddaughter|"
+    r"companion|friend|colleague|bodyguard|resident|villager|leader|official|mayor|judge|contractor|"
     r"militant|militiaman|militiamen|gunman|gunmen|pilot|nurse|activist|elder|mukhtar)s?"
 )
 _LIST_ITEM = re.compile(
-    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(\d{1,5})(?:\s+[A-Za-z-]+){0,2}?|(?:the|an?|one|his|her|their)\s+"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:(?:his|her|their)\s+)?(\d{1,5})(?:\s+[A-Za-z-]+){0,2}?|(?:the|an?|one|his|her|their)\s+"
     r"(?:[A-Za-z-]+\s+){0,3}?" + _PERSON + r"(?:\s+of\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)?)"
     r"(?=\s*(?:[,.;]|$|\s(?:in|on|at|near|when|as|after|while|and|were|was|had|have)\b))",
+    re.I,
+)
+# "two of his brothers and his niece were killed", "3 soldiers and their commander were killed": one more.
+_AND_ONE = re.compile(
+    r"\b(\d{1,4})\s+((?:[\w’'-]+\s+){1,4}?)and\s+(?:his|her|their|a|an)\s+(?:[\w-]+\s+)?" + _PERSON + r"\s+"
+    r"(?=(?:were|have been|had been)\s+(?:killed|shot dead|executed|murdered|assassinated|found dead)\b)",
     re.I,
 )
 # "..., while 3 militants were also killed": a second group of dead in the same event.
@@ -354,7 +392,12 @@ def _killed(text: str) -> tuple[int | None, int | None, int | None]:
             extra, list_end = _list_more(text, end) if after_verb else (0, end)
             value += extra
             parts = _PARTS.search(text)
-            if parts and not re.search(r"\bbetween\s+$", text[: parts.start()]):
+            # ("On August 24, 1 man was shot dead": a day of the month is no part of a toll.)
+            if (
+                parts
+                and not re.search(r"\bbetween\s+$", text[: parts.start()])
+                and not _MONTHS.search(text[max(0, parts.start() - 12) : parts.start()])
+            ):
                 numbers = [int(n) for n in re.findall(r"\d+", parts.group(1))]
                 if first[0] in numbers and _plausible_parts(parts.group(1)):
                     value = max(value, sum(numbers))

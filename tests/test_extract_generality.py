@@ -371,3 +371,68 @@ def test_it_places_a_neighbourhood_in_the_city_the_story_is_in(extraction_index)
         published=dt.date(2014, 1, 25),
     )
     assert sorted((i.place.canonical, i.fatalities) for i in result.incidents) == [("Baghdad", 2), ("Baghdad", 4)]
+
+
+def test_it_reads_a_demand_for_the_fall_of_a_leader_as_a_slogan_not_a_town_taken(extraction_index):
+    result = extract("Demonstrators rallied in Saraqib on Friday, demanding the fall of the group's leader.")
+    assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [("peaceful_protest", "Saraqib")]
+
+
+def test_it_gives_each_town_of_a_list_opened_by_in_central_x_its_event(extraction_index):
+    result = extract("On Friday, demonstrations took place in central Idlib, Saraqib, Armanaz and Binnish.")
+    assert sorted(i.place.name for i in result.incidents) == ["Armanaz", "Binnish", "Idlib", "Saraqib"]
+
+
+def test_it_reads_a_military_releases_numbered_strikes_as_air_strikes(extraction_index):
+    result = extract(
+        "Near Mosul, four strikes engaged two ISIS tactical units. One strike near Hawija also destroyed a tunnel."
+    )
+    assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [
+        ("air_drone_strike", "Mosul"),
+        ("air_drone_strike", "Hawija"),
+    ]
+
+
+def test_it_reads_artillery_shells_fired_on_a_village_as_shelling(extraction_index):
+    result = extract("Turkish forces fired heavy artillery shells on Tal Tamr on Monday, wounding two civilians.")
+    assert [i.sub_event_type for i in result.incidents] == ["shelling_artillery_missile_attack"]
+
+
+def test_it_counts_people_shot_and_wounded_not_shots(extraction_index):
+    result = extract("Three policemen were shot and wounded by unnamed gunmen at a checkpoint in Jalawla.")
+    assert [(i.place.name, i.injured) for i in result.incidents] == [("Jalawla", 3)]
+
+
+def test_it_reads_a_town_captured_by_the_army_as_the_government_regaining_it(extraction_index):
+    taken = extract("On Sunday the Syrian army captured the town of Khan Shaykhun.")
+    seized = extract("On Sunday the town of Rutba was seized by Iraqi troops.")
+    overran = extract("On Sunday militants overran the town of Rutba, killing 12 soldiers.")
+    assert [i.sub_event_type for i in taken.incidents + seized.incidents + overran.incidents] == [
+        "government_regains_territory",
+        "government_regains_territory",
+        "non_state_actor_overtakes_territory",
+    ]
+
+
+def test_it_reports_fighting_under_way_and_arrests_announced_as_gerunds(extraction_index):
+    fighting = extract("Peshmerga forces are currently clashing with the militants in the town of Jalawla.")
+    arrests = extract("The SDF announced arresting three ISIS members in Hajin.")
+    assert [(i.sub_event_type, i.place.name) for i in fighting.incidents + arrests.incidents] == [
+        ("armed_clash", "Jalawla"),
+        ("arrests", "Hajin"),
+    ]
+
+
+def test_it_places_a_listed_town_spelt_otherwise_by_its_consonants_near_the_towns_listed_with_it(extraction_index):
+    result = extract("On Friday, demonstrations took place in Binnish, Daret Izze, Afrin and Jarablus.")
+    assert [(p.name, p.canonical) for p in result.places if p.name == "Daret Izze"] == [("Daret Izze", "Dārat ‘Izzah")]
+    assert len(result.incidents) == 4
+    # Two consonants fit too many names: "Azez" is left unplaced rather than put at al-Aziziyah.
+    assert "Azez" not in [p.name for p in extract("Protests took place in Binnish, Azez and Afrin.").places]
+
+
+def test_it_does_not_take_the_first_word_of_a_longer_name_for_a_town(extraction_index):
+    # "Bab Touma" is a quarter of Damascus, not the town of al-Bab; "Khan Shaikhoun" is Khan Shaykhun, not "Khan".
+    shells = extract("On Monday several shells hit Bab Touma and Bab Sharqi in the old quarter of Damascus.")
+    bomb = extract("A civilian was killed in an IED explosion near Khan Shaikhoun city on Monday.")
+    assert [i.place.canonical for i in shells.incidents + bomb.incidents] == ["Damascus", "Khān Shaykhūn"]

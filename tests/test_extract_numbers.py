@@ -114,3 +114,48 @@ def test_it_reads_tolls_told_as_deaths_lives_and_running_totals(sentence, fatali
 def test_it_reads_pairs_combined_counts_and_tolls_of_none(sentence, fatalities, injured):
     found = casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("A 15-year-old boy died late on Wednesday from injuries sustained last week.", 1, None),
+        ("Ahmed Saleh, 25, was killed in the attack.", 1, None),
+        ("Two men, 25 and 30 years old, were killed at the checkpoint.", 2, None),
+        ("The victims, aged 40 and 45, were wounded.", None, None),
+    ],
+)
+def test_it_does_not_take_ages_for_tolls(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("In the north-west, 12 civilians including three children were killed in raids on the town.", 12, None),
+        ("Twelve people among them two women were wounded by the blast.", None, 12),
+    ],
+)
+def test_it_takes_the_whole_toll_not_the_subset_told_without_commas(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("A former leader of the opposition and five companions were killed on Thursday night in an ambush.", 6),
+        ("A mother and her two daughters were killed on Sunday.", 3),
+        ("He said that two of his brothers and his niece were killed by armed groups.", 3),
+        ("Three soldiers and their commander were killed in the ambush.", 4),
+        ("The blast at the home of a soldier killed him, his wife, his two daughters and two sons.", 6),
+        ("A car bomb exploded near a market and 5 people were killed.", 5),
+    ],
+)
+def test_it_counts_the_person_named_beside_a_counted_group(sentence, fatalities):
+    assert casualties(sentence).fatalities == fatalities
+
+
+def test_it_does_not_add_the_day_of_the_month_to_a_toll():
+    assert casualties("On August 24, a man was shot dead in the northern countryside.").fatalities == 1

@@ -17,7 +17,7 @@ from incidents.countries import covered_countries
 from .. import gazetteer_index
 from ..events import Trigger
 from ..gazetteer_index import tokenize
-from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, person_surnames, resolve, unresolved
+from ..geocode import DIRECTION, NEAR, Mention, find_mentions, km, listed_places, person_surnames, resolve, unresolved
 from .document import Document
 
 # Two places named for one event ("in the towns of Sarmada and Dana") are two events when this far apart.
@@ -57,8 +57,11 @@ _OFFSET = re.compile(
     r"(?:ern)?\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?$",
     re.I,
 )
+# "in central Idlib", "in northern Raqqa": the part of a place, still the place.
+_SIDE = r"(?:central|northern|southern|eastern|western|north|south|east|west|downtown|rural)"
 _IN_LIST = re.compile(
-    r"\b(?:in|at)\s+(?:(?:(?:as well as|along with)\s+)?(?:the\s+)?[A-Z][^,.;()]{0,40}(?:\([^)]{1,30}\))?\s*,\s*"
+    r"\b(?:in|at)\s+(?:(?:(?:as well as|along with)\s+)?(?:the\s+)?(?:" + _SIDE + r"\s+)?[A-Z][^,.;()]{0,40}"
+    r"(?:\([^)]{1,30}\))?\s*,\s*"
     r"(?:and\s+)?)+(?:(?:as well as|along with)\s+)?$"
 )
 OFFSET = "OFFSET"  # the feature code of a point moved from a gazetteer entry
@@ -122,6 +125,9 @@ def run(doc: Document) -> None:
     people = person_surnames(full, doc.tokens)
     doc.mentions = find_mentions(full, doc.tokens, gazetteer_index.place_trie(), people)
     resolve(doc.mentions, full)
+    listed = listed_places(full, doc.tokens, doc.mentions, gazetteer_index.place_trie())
+    if listed:
+        doc.mentions = sorted(doc.mentions + listed, key=lambda m: m.start)
     doc.located = [m for m in doc.mentions if not m.person and m.entry is not None and covered(m.entry.country)]
     seen: set[int] = set()
     for m in doc.located:
@@ -152,7 +158,11 @@ def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
         gap = sentence[a.end - s_start : b.start - s_start]
         rest = sentence[b.end - s_start :]
         contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
-            b.admin_hint or b.entry.kind == "admin_area" or re.match(r"\s+(?:district|area|region)\b", rest)
+            b.admin_hint
+            or b.entry.kind == "admin_area"
+            or re.match(r"\s+(?:district|area|region)\b", rest)
+            # "the village of Kafr Nabl in southern Idlib": a side of a place is the region around it.
+            or re.fullmatch(r",?\s+in\s+(?:the\s+)?" + _SIDE + r"\s+", gap)
         )
         beside = re.fullmatch(
             r",?\s+(?:area\s+|district\s+|region\s+)?(?:near|outside|close to|not far from)\s+(?:the\s+)?"
@@ -229,7 +239,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         locative = (
             bool(
                 re.search(
-                    r"\b(?:in|at|near|outside)\s+(?:the\s+)?$|\band\s+$|"
+                    r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:" + _SIDE + r"\s+)?$|\band\s+$|"
                     r"\b(?:areas?|parts|outskirts|countryside|towns?|city|cities|villages?)\s+of\s+(?:the\s+)?$",
                     before,
                     re.I,
