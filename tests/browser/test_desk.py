@@ -103,6 +103,7 @@ def test_date_presets_set_the_window_and_the_timeline_can_chart_deaths(page, kir
     assert page.locator("#incident-list li.incident").count() == 1
     page.get_by_role("button", name="30 days").click()
     page.wait_for_function("document.querySelectorAll('#incident-list li.incident').length === 2")
+    wait_until_settled(page)  # the timeline may answer after the list
     assert page.locator("#timeline").get_attribute("data-total") == "2"
     page.get_by_label("Chart").select_option("fatalities")
     page.wait_for_function("document.querySelector('#timeline').dataset.total === '12'")
