@@ -20,6 +20,52 @@ def fetch_loopback(settings):
     settings.FETCH_ALLOWED_NETWORKS = LOOPBACK_NETWORKS
 
 
+@pytest.fixture
+def page_server(fetch_loopback):
+    """A local HTTP server for the pages and feeds the fetcher reads (tests/fixtures/http.py)."""
+    from tests.fixtures.http import LocalServer
+
+    with LocalServer() as server:
+        yield server
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker process on this test's database, Redis database and queue; stopped at the end."""
+    from tests.fixtures.broker import purge_queue
+    from tests.fixtures.worker import Worker
+
+    purge_queue()
+    # Alerts retry a failed webhook within the test's wait rather than after a minute.
+    started = Worker(ALERT_RETRY_SECONDS="0.2")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def fresh_extractor_index():
+    """A test that builds its own places: the extractor's in-process gazetteer index must not outlive them."""
+    from ingest import extract, tasks
+
+    extract.reset_caches()
+    tasks._gazetteer_state, tasks._gazetteer_checked = None, float("-inf")
+
+
+def _named_place_fixture(name: str):
+    def place(db):
+        from tests.factories import named_place
+
+        return named_place(name)
+
+    place.__doc__ = f"{name} where the gazetteer has it (tests/factories.py)."
+    return pytest.fixture(place, name=name.lower())
+
+
+kirkuk, bashir, hawija, mosul, erbil, baghdad, tarmiya, raqqa = map(
+    _named_place_fixture, ["Kirkuk", "Bashir", "Hawija", "Mosul", "Erbil", "Baghdad", "Tarmiya", "Raqqa"]
+)
+
+
 def clear_throttles() -> None:
     """Forget the API's request counts, which live in the shared Redis cache across tests."""
     from django.core.cache import cache
@@ -28,6 +74,39 @@ def clear_throttles() -> None:
     keys = list(client.scan_iter(match="*throttle_*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+# The trigger-kept summaries a live-server test empties with the incidents (Django's flush leaves them).
+SUMMARY_TABLES = (
+    "incidents_daily_stat",
+    "incidents_daily_stat_delta",
+    "incidents_actor_stat",
+    "incidents_actor_stat_delta",
+)
+
+
+def empty_summary_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in SUMMARY_TABLES:
+            if table in connection.introspection.table_names():
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def forget_cached_responses() -> None:
+    """Drops the API's cached responses, and only those (Celery's keys in the same Redis database stay): they are
+    keyed on a data version that restarts with every fresh test database, so an earlier run's answer could match."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client()
+        for key in client.scan_iter(match=cache.make_key("*"), count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture
-def kirkuk():
-    return PlaceFactory(name="Kirkuk", admin1="Kirkuk")
-
-
 def view(**kwargs):
     return saved_view_create(name="Kirkuk battles", query="admin1=Kirkuk&event_type=battles", **kwargs)
 

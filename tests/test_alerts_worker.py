@@ -4,7 +4,6 @@ received by a local server, exactly once."""
 from xml.etree import ElementTree
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
 from alerts.models import AlertDelivery
@@ -12,9 +11,8 @@ from alerts.services import saved_view_create, signature
 from alerts.tasks import scan_alerts
 from incidents.models import Article, Incident
 from ingest.tasks import process_article
-from tests.factories import PlaceFactory
 from tests.fixtures.webhook import BASE_PORT, WebhookReceiver
-from tests.test_worker import Worker, purge_queue, wait_for
+from tests.fixtures.worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -24,18 +22,8 @@ TEXT = (
 )
 
 
-@pytest.fixture
-def worker(transactional_db):
-    purge_queue()
-    started = Worker(ALERT_RETRY_SECONDS="0.2")
-    yield started
-    started.stop()
-
-
-def test_a_new_article_reaches_the_saved_views_feed_and_webhook_exactly_once(worker, client):
+def test_a_new_article_reaches_the_saved_views_feed_and_webhook_exactly_once(worker, client, tarmiya):
     call_command("load_actors", verbosity=0)
-    PlaceFactory(name="At Tarmiyah", alternate_names=["Tarmiya", "Tarmiyah"], admin1="Baghdad",
-                 point=Point(44.39583, 33.67444, srid=4326))  # fmt: skip
     # The receiver fails once: the worker retries, and the incident still arrives once.
     with WebhookReceiver(BASE_PORT + 10, statuses=[503]) as receiver:
         saved = saved_view_create(

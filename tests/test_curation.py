@@ -40,9 +40,8 @@ def test_an_edit_records_the_user_and_locks_the_incident(user):
     assert record.fatalities == 5
 
 
-def test_a_new_place_brings_its_point_country_and_province(user):
+def test_a_new_place_brings_its_point_country_and_province(user, raqqa):
     incident = IncidentFactory()
-    raqqa = PlaceFactory(name="Raqqa", country="SY", admin1="Raqqa", point=Point(39.01, 35.95, srid=4326))
 
     incident_update(incident=incident, user=user, place=raqqa)
 
@@ -51,9 +50,8 @@ def test_a_new_place_brings_its_point_country_and_province(user):
     assert incident.point.equals_exact(raqqa.point, tolerance=1e-9)
 
 
-def test_a_point_moved_in_the_same_edit_as_the_place_is_kept(user):
+def test_a_point_moved_in_the_same_edit_as_the_place_is_kept(user, raqqa):
     incident = IncidentFactory()
-    raqqa = PlaceFactory(name="Raqqa", country="SY", admin1="Raqqa", point=Point(39.01, 35.95, srid=4326))
     outskirts = Point(39.05, 35.97, srid=4326)
 
     incident_update(incident=incident, user=user, place=raqqa, point=outskirts)

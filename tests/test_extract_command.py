@@ -31,12 +31,13 @@ def test_it_writes_one_line_per_article_in_order_with_the_contract_fields(extrac
     rows = run(tmp_path, [json.dumps(a) for a in articles])
     assert [r["id"] for r in rows] == [a["id"] for a in articles]
     incident = next(r for r in rows if r["id"] == "ext-drone-sinjar")["incidents"][0]
-    assert set(incident) >= {
+    assert set(incident) == {
         "event_type", "sub_event_type", "date", "date_precision", "place", "geo_precision", "actors",
-        "fatalities", "injured", "missing", "evidence",
+        "fatalities", "injured", "missing", "evidence", "confidence", "confidence_reasons",
     }  # fmt: skip
-    assert set(incident["place"]) >= {"name", "lat", "lon", "country", "admin1"}
-    assert all(set(p) >= {"name", "lat", "lon", "country", "admin1"} for r in rows for p in r["places"])
+    place_fields = {"name", "canonical", "lat", "lon", "country", "admin1", "kind"}
+    assert set(incident["place"]) == place_fields
+    assert all(set(p) == place_fields for r in rows for p in r["places"])
 
 
 def test_it_answers_a_bad_line_with_an_error_for_that_id_and_goes_on(extraction_index, tmp_path):

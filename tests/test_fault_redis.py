@@ -18,7 +18,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from rest_framework.authtoken.models import Token
 
 from incidents.models import Article, IncidentSource
-from tests.test_worker import FAST_LEASE, Worker, database_url, wait_for
+from tests.fixtures.worker import FAST_LEASE, Worker, database_url, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_PORT = 17111  # this worktree's private range

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.db import connection
 from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models.functions import Coalesce
 
 from bench import generate
 from bench.synthetic import SYNTHETIC_SOURCE_URL, synthetic_delete, synthetic_generate
@@ -13,6 +13,7 @@ from incidents import selectors
 from incidents.models import Article, Incident, IncidentActor, IncidentSource, Source
 from incidents.taxonomy import is_valid_pair
 from tests.factories import IncidentFactory, IncidentSourceFactory, PlaceFactory
+from tests.fixtures.timeline import plain_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -253,14 +254,7 @@ def test_the_summary_timeline_equals_the_raw_group_by(places, filters, interval,
     Incident.objects.filter(pk__in=Incident.objects.order_by("pk").values("pk")[:30]).update(
         event_type="riots", sub_event_type="mob_violence"
     )
-    raw = list(
-        selectors.incident_list(filters=filters, user=admin_user)
-        .order_by()
-        .annotate(bucket=Trunc("date", interval))
-        .values("bucket", "event_type")
-        .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
-        .order_by("bucket", "event_type")
-    )
+    raw = plain_timeline(filters, interval, user=admin_user)
     assert raw, "the filter must select something, or the comparison proves nothing"
     assert selectors.incident_timeline_from_summary(filters=filters, user=admin_user, interval=interval) == raw
     assert selectors.incident_timeline(filters=filters, user=admin_user, interval=interval) == raw

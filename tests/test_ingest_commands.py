@@ -3,27 +3,15 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 
 from incidents.models import Article, Incident, Source
-from tests.factories import PlaceFactory
 from tests.fixtures.broker import purge_queue, queued_article_ids
-from tests.fixtures.http import LocalServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_extractor_index")]
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "ingest" / "demo"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-
-
-@pytest.fixture(autouse=True)
-def fresh_extractor_index():
-    """Each test has its own gazetteer; the extractor's in-process index must not outlive it."""
-    from ingest import extract, tasks
-
-    extract.reset_caches()
-    tasks._gazetteer_state, tasks._gazetteer_checked = None, float("-inf")
 
 
 def run(*args, failed: int = 0) -> tuple[str, str]:
@@ -37,9 +25,7 @@ def run(*args, failed: int = 0) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tmp_path):
-    PlaceFactory(name="Kirkuk", admin1="Kirkuk", feature_code="PPLA", population=600000,
-                 point=Point(44.3922, 35.4681, srid=4326))  # fmt: skip
+def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tmp_path, kirkuk):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
     out, err = run(
@@ -54,12 +40,11 @@ def test_it_ingests_text_html_and_feed_files_in_process_and_reports_bad_items(tm
     assert "0 new articles processed" in out and Article.objects.count() == 12
 
 
-def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks, fetch_loopback):
-    with LocalServer() as server:
-        url = server.add("/feed", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes(), content_type="text/xml")
-        purge_queue()
-        with django_capture_on_commit_callbacks(execute=True):
-            out, _ = run(url)
+def test_a_feed_url_becomes_a_source_and_its_entries_are_queued(django_capture_on_commit_callbacks, page_server):
+    url = page_server.add("/feed", (DEMO / "iraqwarnews_iraqi_militias.xml").read_bytes(), content_type="text/xml")
+    purge_queue()
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = run(url)
     assert f"{url}: 10 read, 10 new" in out
     assert Source.objects.get().name == "Iraqi militias – Iraq War News"
     stored = set(Article.objects.filter(status="queued", source__url=url).values_list("pk", flat=True))
@@ -74,12 +59,11 @@ def test_an_unreachable_url_is_reported_and_the_rest_goes_on(fetch_loopback):
     assert "1 new articles queued; 1 failed" in out
 
 
-def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks, fetch_loopback):
-    with LocalServer() as server:
-        url = server.add("/story?utm_source=rss", (PAGES / "article_with_boilerplate.html").read_bytes())
-        with django_capture_on_commit_callbacks() as queued:
-            run(url)
-            out, _ = run(url)
+def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_commit_callbacks, page_server):
+    url = page_server.add("/story?utm_source=rss", (PAGES / "article_with_boilerplate.html").read_bytes())
+    with django_capture_on_commit_callbacks() as queued:
+        run(url)
+        out, _ = run(url)
     article = Article.objects.get()
     assert article.url == url.replace("?utm_source=rss", "") and len(queued) == 1
     assert article.title == "Militants attack checkpoint near Kirkuk" and "Skip to Content" not in article.text
@@ -87,14 +71,6 @@ def test_a_page_url_is_fetched_once_and_stored_as_clean_text(django_capture_on_c
 
 
 SEED_000 = DEMO / "000_a1a8ec7b970dcd6e.txt"
-
-
-def kirkuk_and_bashir():
-    call_command("load_actors", verbosity=0)
-    PlaceFactory(name="Kirkuk", admin1="Kirkuk", feature_code="PPLA", population=600000,
-                 point=Point(44.3922, 35.4681, srid=4326))  # fmt: skip
-    PlaceFactory(name="Bashir", alternate_names=["Basheer", "Bashir village"], admin1="Kirkuk",
-                 point=Point(44.35, 35.335, srid=4326))  # fmt: skip
 
 
 def test_the_demo_manifest_dates_every_undated_seed_with_its_basis():
@@ -108,8 +84,9 @@ def test_the_demo_manifest_dates_every_undated_seed_with_its_basis():
     assert str(metadata_for(DEMO / "002_010effc176ed3607.txt").published).startswith("2015-05")
 
 
-def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_again_once(tmp_path):
-    kirkuk_and_bashir()
+def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_again_once(
+    tmp_path, kirkuk, bashir, actors
+):
     copy = tmp_path / SEED_000.name
     copy.write_bytes(SEED_000.read_bytes())
     out, _ = run(str(copy), "--sync")
@@ -137,8 +114,9 @@ def test_an_article_stored_without_a_date_is_re_dated_by_a_manifest_and_read_aga
     assert (Incident.objects.count(), article.incidents.count(), article.attempts) == counts
 
 
-def test_published_on_the_command_line_wins_over_the_manifest_and_a_bad_manifest_is_reported(tmp_path):
-    kirkuk_and_bashir()
+def test_published_on_the_command_line_wins_over_the_manifest_and_a_bad_manifest_is_reported(
+    tmp_path, kirkuk, bashir, actors
+):
     first, second = tmp_path / "a" / SEED_000.name, tmp_path / "b" / "004.txt"
     for path, seed in ((first, SEED_000), (second, DEMO / "004_8fca70f8f63a49e2.txt")):
         path.parent.mkdir()

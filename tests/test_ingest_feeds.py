@@ -7,16 +7,9 @@ from incidents.models import Article, Source
 from ingest.feeds import FeedError, parse_feed
 from ingest.tasks import poll_due_sources, poll_source
 from tests.factories import SourceFactory
-from tests.fixtures.http import LocalServer
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 DEMO_FEED = Path(__file__).parent.parent / "ingest" / "demo" / "iraqwarnews_iraqi_militias.xml"
-
-
-@pytest.fixture
-def server(fetch_loopback):
-    with LocalServer() as s:
-        yield s
 
 
 def test_it_reads_every_item_of_the_demo_feed_with_its_own_date_and_full_text():
@@ -58,8 +51,8 @@ def test_it_rejects_an_empty_feed_body():
 
 
 @pytest.mark.django_db
-def test_polling_stores_new_entries_once_and_queues_them(server, django_capture_on_commit_callbacks):
-    url = server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml", etag='"abc"')
+def test_polling_stores_new_entries_once_and_queues_them(page_server, django_capture_on_commit_callbacks):
+    url = page_server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml", etag='"abc"')
     source = SourceFactory(url=url)
     with django_capture_on_commit_callbacks() as queued:
         assert poll_source(source.pk) == {"new": 10, "entries": 10}
@@ -73,36 +66,36 @@ def test_polling_stores_new_entries_once_and_queues_them(server, django_capture_
 
 
 @pytest.mark.django_db
-def test_a_second_poll_sends_the_etag_and_a_304_adds_nothing(server):
-    url = server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml", etag='"abc"')
+def test_a_second_poll_sends_the_etag_and_a_304_adds_nothing(page_server):
+    url = page_server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml", etag='"abc"')
     source = SourceFactory(url=url)
     poll_source(source.pk)
     assert poll_source(source.pk, force=True) == {"skipped": "not due"}  # polled seconds ago
     Source.objects.filter(pk=source.pk).update(last_polled_at=None)
     assert poll_source(source.pk) == {"new": 0, "not_modified": True}
-    assert server.hits("/feed.xml")[-1]["if-none-match"] == '"abc"'
+    assert page_server.hits("/feed.xml")[-1]["if-none-match"] == '"abc"'
     assert Article.objects.count() == 10
 
 
 @pytest.mark.django_db
-def test_a_changed_feed_yields_only_its_new_entries(server):
+def test_a_changed_feed_yields_only_its_new_entries(page_server):
     xml = DEMO_FEED.read_text()
     head, items = xml.split("<item>", 1)
     first_item, rest = items.split("</item>", 1)
-    url = server.add("/feed.xml", head + "<item>" + rest.split("<item>", 1)[1], content_type="text/xml")
+    url = page_server.add("/feed.xml", head + "<item>" + rest.split("<item>", 1)[1], content_type="text/xml")
     source = SourceFactory(url=url)
     assert poll_source(source.pk)["new"] == 9
-    server.add("/feed.xml", xml, content_type="text/xml")
+    page_server.add("/feed.xml", xml, content_type="text/xml")
     Source.objects.filter(pk=source.pk).update(last_polled_at=None)
     assert poll_source(source.pk) == {"new": 1, "entries": 10}
 
 
 @pytest.mark.django_db
-def test_a_malformed_feed_is_recorded_on_the_source_and_keeps_earlier_articles(server):
-    url = server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml")
+def test_a_malformed_feed_is_recorded_on_the_source_and_keeps_earlier_articles(page_server):
+    url = page_server.add("/feed.xml", DEMO_FEED.read_bytes(), content_type="application/rss+xml")
     source = SourceFactory(url=url)
     poll_source(source.pk)
-    server.add("/feed.xml", (FEEDS / "malformed.xml").read_bytes(), content_type="application/rss+xml")
+    page_server.add("/feed.xml", (FEEDS / "malformed.xml").read_bytes(), content_type="application/rss+xml")
     Source.objects.filter(pk=source.pk).update(last_polled_at=None)
     result = poll_source(source.pk)
     source.refresh_from_db()
@@ -112,8 +105,8 @@ def test_a_malformed_feed_is_recorded_on_the_source_and_keeps_earlier_articles(s
 
 
 @pytest.mark.django_db
-def test_a_broken_feed_is_flagged_on_the_source_but_its_readable_items_are_kept(server):
-    url = server.add("/feed.xml", (FEEDS / "malformed_recoverable.xml").read_bytes(), content_type="text/xml")
+def test_a_broken_feed_is_flagged_on_the_source_but_its_readable_items_are_kept(page_server):
+    url = page_server.add("/feed.xml", (FEEDS / "malformed_recoverable.xml").read_bytes(), content_type="text/xml")
     source = SourceFactory(url=url)
     assert poll_source(source.pk)["new"] == 1
     source.refresh_from_db()
@@ -122,9 +115,9 @@ def test_a_broken_feed_is_flagged_on_the_source_but_its_readable_items_are_kept(
 
 
 @pytest.mark.django_db
-def test_a_feed_that_times_out_is_a_transient_error_on_the_source(server, settings):
+def test_a_feed_that_times_out_is_a_transient_error_on_the_source(page_server, settings):
     settings.FETCH_TIMEOUT = 0.3
-    source = SourceFactory(url=server.add("/feed.xml", "<rss/>", delay=1.5, content_type="text/xml"))
+    source = SourceFactory(url=page_server.add("/feed.xml", "<rss/>", delay=1.5, content_type="text/xml"))
     with pytest.raises(Exception, match="Timed out"):
         poll_source(source.pk)  # called directly, a retry re-raises
     source.refresh_from_db()

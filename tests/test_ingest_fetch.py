@@ -3,68 +3,61 @@ from pathlib import Path
 import pytest
 
 from ingest.fetch import FetchError, TransientFetchError, canonical_url, decode_bytes, fetch
-from tests.fixtures.http import LocalServer
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
-@pytest.fixture
-def server(fetch_loopback):
-    with LocalServer() as s:
-        yield s
-
-
-def test_it_fetches_a_page_and_reports_the_final_url_after_a_redirect(server):
-    server.add("/final", "<p>hello</p>")
-    server.add("/start", status=302, headers={"Location": "/final"})
-    result = fetch(server.url("/start"))
-    assert result.url == server.url("/final")
+def test_it_fetches_a_page_and_reports_the_final_url_after_a_redirect(page_server):
+    page_server.add("/final", "<p>hello</p>")
+    page_server.add("/start", status=302, headers={"Location": "/final"})
+    result = fetch(page_server.url("/start"))
+    assert result.url == page_server.url("/final")
     assert result.text() == "<p>hello</p>"
 
 
-def test_it_stops_after_too_many_redirects(server, settings):
+def test_it_stops_after_too_many_redirects(page_server, settings):
     settings.FETCH_MAX_REDIRECTS = 2
     for i in range(5):
-        server.add(f"/r{i}", status=302, headers={"Location": f"/r{i + 1}"})
+        page_server.add(f"/r{i}", status=302, headers={"Location": f"/r{i + 1}"})
     with pytest.raises(FetchError, match="Too many redirects") as caught:
-        fetch(server.url("/r0"))
+        fetch(page_server.url("/r0"))
     assert not caught.value.transient
 
 
-def test_a_server_that_sleeps_is_a_transient_timeout(server):
-    server.add("/slow", "late", delay=2)
+def test_a_server_that_sleeps_is_a_transient_timeout(page_server):
+    page_server.add("/slow", "late", delay=2)
     with pytest.raises(TransientFetchError, match="Timed out"):
-        fetch(server.url("/slow"), timeout=0.5)
+        fetch(page_server.url("/slow"), timeout=0.5)
 
 
-def test_a_server_that_trickles_bytes_is_cut_at_the_wall_clock_deadline(server):
+def test_a_server_that_trickles_bytes_is_cut_at_the_wall_clock_deadline(page_server):
     import time
 
-    server.add("/trickle", b"<p>" + b"x" * 200 + b"</p>", trickle=0.05)  # 10 s in all, each byte well in time
+    page_server.add("/trickle", b"<p>" + b"x" * 200 + b"</p>", trickle=0.05)  # 10 s in all, each byte well in time
     started = time.monotonic()
     with pytest.raises(TransientFetchError, match="deadline"):
-        fetch(server.url("/trickle"), timeout=5, deadline=1.0)
+        fetch(page_server.url("/trickle"), timeout=5, deadline=1.0)
     assert time.monotonic() - started < 2.5
 
 
-def test_it_refuses_a_page_larger_than_the_cap_while_streaming(server, settings):
+def test_it_refuses_a_page_larger_than_the_cap_while_streaming(page_server, settings):
     settings.FETCH_MAX_BYTES = 10_000
-    server.add("/huge", b"x" * 50_000)
+    page_server.add("/huge", b"x" * 50_000)
     with pytest.raises(FetchError, match="Too large"):
-        fetch(server.url("/huge"))
+        fetch(page_server.url("/huge"))
 
 
-def test_it_refuses_an_unexpected_content_type(server):
-    server.add("/pdf", b"%PDF-1.4", content_type="application/pdf")
+def test_it_refuses_an_unexpected_content_type(page_server):
+    page_server.add("/pdf", b"%PDF-1.4", content_type="application/pdf")
     with pytest.raises(FetchError, match="Unsupported content type 'application/pdf'"):
-        fetch(server.url("/pdf"))
+        fetch(page_server.url("/pdf"))
 
 
 @pytest.mark.parametrize(("status", "transient"), [(404, False), (410, False), (503, True), (429, True)])
-def test_http_errors_are_transient_only_when_a_retry_can_help(server, status, transient):
-    server.add("/err", "no", status=status)
+def test_http_errors_are_transient_only_when_a_retry_can_help(page_server, status, transient):
+    page_server.add("/err", "no", status=status)
     with pytest.raises(FetchError) as caught:
-        fetch(server.url("/err"))
+        fetch(page_server.url("/err"))
     assert caught.value.transient is transient
 
 
@@ -73,11 +66,11 @@ def test_a_refused_connection_is_transient(fetch_loopback):
         fetch("http://127.0.0.1:9/nothing-listens-here", timeout=1)
 
 
-def test_it_sends_the_validators_and_understands_not_modified(server):
-    server.add("/feed", "<rss/>", etag='"v1"', content_type="application/rss+xml")
-    result = fetch(server.url("/feed"), etag='"v1"', accept=("application/rss+xml",))
+def test_it_sends_the_validators_and_understands_not_modified(page_server):
+    page_server.add("/feed", "<rss/>", etag='"v1"', content_type="application/rss+xml")
+    result = fetch(page_server.url("/feed"), etag='"v1"', accept=("application/rss+xml",))
     assert result.not_modified and result.etag == '"v1"'
-    assert server.hits("/feed")[0]["if-none-match"] == '"v1"'
+    assert page_server.hits("/feed")[0]["if-none-match"] == '"v1"'
 
 
 def test_it_decodes_bytes_by_the_declared_charset_or_the_page_meta_or_a_guess():

@@ -6,27 +6,11 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from incidents.models import Incident, IncidentActor, IncidentRemoval, IncidentSource, UnresolvedPlace
-from ingest.merge import date_window, merge_extraction, merge_lock_keys
+from ingest.merge import _MERGE_LOCK_BASE, date_window, merge_extraction, merge_lock_keys
 from ingest.types import ExtractedIncident, Extraction, FoundPlace, UnresolvedMention
-from tests.factories import ActorFactory, ArticleFactory, IncidentFactory, PlaceFactory
+from tests.factories import GAZETTEER_POINTS, ActorFactory, ArticleFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kirkuk():
-    return PlaceFactory(name="Kirkuk", point=Point(44.3922, 35.4681, srid=4326))
-
-
-@pytest.fixture
-def bashir():
-    # About 18 km south of Kirkuk.
-    return PlaceFactory(name="Bashir", point=Point(44.34, 35.31, srid=4326))
-
-
-@pytest.fixture
-def mosul():
-    return PlaceFactory(name="Mosul", admin1="Nineveh", point=Point(43.13, 36.34, srid=4326))
 
 
 @pytest.fixture
@@ -223,10 +207,16 @@ def test_rereading_an_article_with_a_new_place_moves_its_incident_instead_of_dup
 
 
 def test_merge_locks_cover_the_merge_radius_and_are_taken_in_one_order():
-    kirkuk_keys = merge_lock_keys([(44.39, 35.47)])
-    assert kirkuk_keys == sorted(kirkuk_keys) and len(kirkuk_keys) >= 1
-    assert set(kirkuk_keys) & set(merge_lock_keys([(44.34, 35.31)]))  # Bashir, 18 km away, shares a cell
-    assert not set(kirkuk_keys) & set(merge_lock_keys([(43.13, 36.34)]))  # Mosul does not
+    def cells(*points):
+        """(lon, lat) of the one-degree cells whose locks merging near these points takes, in the order taken."""
+        return [((key - _MERGE_LOCK_BASE) // 1000 - 180, (key - _MERGE_LOCK_BASE) % 1000 - 90) for key in
+                merge_lock_keys([GAZETTEER_POINTS[name] for name in points])]  # fmt: skip
+
+    # Each point locks every cell within the margin (more than the merge radius) around it.
+    assert cells("Kirkuk") == [(44, 35)]
+    assert cells("Bashir") == [(44, 34), (44, 35)]  # 15 km from Kirkuk: the margin reaches south of 35 N
+    assert cells("Mosul") == [(42, 35), (42, 36), (43, 35), (43, 36)]  # none of Kirkuk's
+    assert cells("Mosul", "Kirkuk") == [(42, 35), (42, 36), (43, 35), (43, 36), (44, 35)]
     assert merge_lock_keys([None, None]) == merge_lock_keys([None])
 
 
@@ -301,7 +291,7 @@ def test_the_candidate_query_selects_exactly_what_could_be_accepts(kirkuk):
     offsets = [0.0, 0.1, 0.22, 0.23, 0.54, None]
     made = []
     for precision, day, offset, kind in itertools.product(precisions, days, offsets, range(3)):
-        point = None if offset is None else Point(44.3922, 35.4681 + offset, srid=4326)
+        point = None if offset is None else Point(kirkuk.point.x, kirkuk.point.y + offset, srid=4326)
         event_type, sub = [("battles", "armed_clash"), ("protests", "peaceful_protest")][kind % 2]
         made.append(Incident(event_type=event_type, sub_event_type=sub, date=day, date_precision=precision,
                              point=point, country="SY" if kind == 2 else "IQ"))  # fmt: skip

@@ -44,7 +44,7 @@ def test_two_articles_cannot_share_a_url_but_many_may_have_none():
 
 def test_a_place_is_searchable_by_any_spelling_without_accents():
     place = PlaceFactory(name="Erbil", alternate_names=["Arbīl", "Hawlêr", "Irbil"])
-    assert set(place.search_names) >= {"erbil", "arbil", "hawler", "irbil"}
+    assert sorted(place.search_names) == ["arbil", "erbil", "hawler", "irbil"]
     assert Place.objects.filter(search_names__contains=[normalize_name("HAWLER")]).get() == place
 
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.gis.geos import Point
 
 from tests.factories import IncidentFactory, PlaceFactory
 
@@ -19,39 +18,15 @@ def ids(response):
 
 
 @pytest.fixture
-def kirkuk_area():
+def kirkuk_area(kirkuk, bashir, hawija):
+    """Kirkuk province and city; Bashir, 15 km south of the city; Hawija, 55 km west, in its own district."""
     province = PlaceFactory(
-        name="Kirkuk",
-        admin1="Kirkuk",
-        kind="admin_area",
-        feature_class="A",
-        feature_code="ADM1",
-        point=Point(44.39, 35.47, srid=4326),
-    )
-    city = PlaceFactory(
-        name="Kirkuk",
-        admin1="Kirkuk",
-        admin2="Kirkuk",
-        feature_code="PPLA",
-        population=850_000,
-        point=Point(44.39, 35.47, srid=4326),
-    )
-    # Bashir, ~15 km south of Kirkuk; Hawija ~55 km west, in its own district.
-    bashir = PlaceFactory(
-        name="Bashir", admin1="Kirkuk", admin2="Kirkuk", population=3000, point=Point(44.34, 35.33, srid=4326)
-    )
-    hawija = PlaceFactory(
-        name="Hawija", admin1="Kirkuk", admin2="Hawija", population=40_000, point=Point(43.80, 35.32, srid=4326)
+        name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_class="A", feature_code="ADM1", point=kirkuk.point
     )
     district = PlaceFactory(
-        name="Hawija",
-        admin1="Kirkuk",
-        admin2="Hawija",
-        kind="admin_area",
-        feature_code="ADM2",
-        point=Point(43.80, 35.32, srid=4326),
+        name="Hawija", admin1="Kirkuk", admin2="Hawija", kind="admin_area", feature_code="ADM2", point=hawija.point
     )
-    return {"province": province, "city": city, "bashir": bashir, "hawija": hawija, "district": district}
+    return {"province": province, "city": kirkuk, "bashir": bashir, "hawija": hawija, "district": district}
 
 
 def test_near_a_city_finds_the_village_fifteen_km_away_but_at_the_city_does_not(api_client, kirkuk_area):
@@ -62,17 +37,17 @@ def test_near_a_city_finds_the_village_fifteen_km_away_but_at_the_city_does_not(
     assert ids(api_client.get(URL, {"near": city})) == [at_bashir.pk]
     assert ids(api_client.get(URL, {"near": city, "within_km": 10})) == []
     assert len(ids(api_client.get(URL, {"near": city, "within_km": 80}))) == 2
-    assert ids(api_client.get(URL, {"near": "44.39,35.47", "within_km": 25})) == [at_bashir.pk]
+    lon, lat = kirkuk_area["city"].point.coords
+    assert ids(api_client.get(URL, {"near": f"{lon},{lat}", "within_km": 25})) == [at_bashir.pk]
 
 
-def test_inside_a_province_counts_placeless_incidents_recorded_in_it(api_client, kirkuk_area):
+def test_inside_a_province_counts_placeless_incidents_recorded_in_it(api_client, kirkuk_area, mosul):
     inside = [
         IncidentFactory(place=kirkuk_area["bashir"]),
         IncidentFactory(place=kirkuk_area["hawija"]),
         IncidentFactory(place=None, point=None, country="IQ", admin1="Kirkuk", geo_precision="admin"),
     ]
-    elsewhere = PlaceFactory(name="Mosul", admin1="Nineveh", point=Point(43.13, 36.34, srid=4326))
-    IncidentFactory(place=elsewhere)
+    IncidentFactory(place=mosul)
     found = ids(api_client.get(URL, {"inside": kirkuk_area["province"].pk}))
     assert found == sorted(i.pk for i in inside)
 
@@ -93,9 +68,8 @@ def test_inside_a_town_or_an_unknown_place_is_refused_with_a_reason(api_client, 
 
 def test_place_suggestions_are_unique_and_say_what_each_place_is(api_client, kirkuk_area):
     # The gazetteer may hold the province twice (ISO 3166-2 and GeoNames).
-    PlaceFactory(
-        name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=Point(44.39, 35.47, srid=4326)
-    )
+    city = kirkuk_area["city"]
+    PlaceFactory(name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=city.point)
     results = api_client.get("/api/v1/places/", {"q": "Kirkuk"}).json()["results"]
     labels = [r["label"] for r in results]
     assert len(labels) == len(set(labels)) == 2

@@ -14,8 +14,7 @@ VIEW = "42.0,34.0,46.0,37.0"
 
 
 @pytest.fixture
-def made():
-    kirkuk = PlaceFactory(name="Kirkuk", point=Point(44.39, 35.47, srid=4326))
+def made(kirkuk):
     aleppo = PlaceFactory(name="Aleppo", country="SY", admin1="Aleppo", point=Point(37.16, 36.20, srid=4326))
     return {
         "in_view": IncidentFactory(place=kirkuk, fatalities=10),

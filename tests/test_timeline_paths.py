@@ -6,26 +6,13 @@ import itertools
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce, Trunc
 
 from incidents import selectors
 from incidents.models import Incident
 from tests.factories import IncidentFactory
+from tests.fixtures.timeline import plain_timeline
 
 pytestmark = pytest.mark.django_db
-
-
-def plain_timeline(filters: dict, interval: str = "month", user=None) -> list[dict]:
-    """The GROUP BY over the incident table with no help from cells or summaries."""
-    return list(
-        selectors.incident_list(filters=filters, user=user)
-        .order_by()
-        .annotate(bucket=Trunc("date", interval))
-        .values("bucket", "event_type")
-        .annotate(count=Count("pk"), fatalities=Coalesce(Sum("fatalities"), 0))
-        .order_by("bucket", "event_type")
-    )
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import empty_summary_tables, forget_cached_responses
+
 # Playwright's sync API runs an event loop in this thread; Django would then refuse ORM calls from the test body.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -54,47 +56,15 @@ class PageProblems:
         return errors
 
 
-SUMMARY_TABLES = (
-    "incidents_daily_stat",
-    "incidents_daily_stat_delta",
-    "incidents_actor_stat",
-    "incidents_actor_stat_delta",
-)
-
-
-def _empty_summary_tables() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for table in SUMMARY_TABLES:
-            if table in connection.introspection.table_names():
-                cursor.execute(f"DELETE FROM {table}")
-
-
-def _forget_cached_responses() -> None:
-    """Drops the API's cached responses, and only those (Celery's keys in the same Redis database stay): they are
-    keyed on a data version that restarts with every fresh test database, so an earlier run's answer could match."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client()
-        for key in client.scan_iter(match=cache.make_key("*"), count=1000):
-            client.delete(key)
-    else:
-        cache.clear()
-
-
 @pytest.fixture
 def live_server_clean(live_server, transactional_db):
     """The live server over an empty database, including the timeline summary tables kept by triggers (Django's
     flush TRUNCATEs the model tables, which fires no row trigger, so they would keep earlier tests' counts), and
     with no cached API response from an earlier test."""
-    _empty_summary_tables()
-    _forget_cached_responses()
+    empty_summary_tables()
+    forget_cached_responses()
     yield live_server
-    _empty_summary_tables()
+    empty_summary_tables()
 
 
 @pytest.fixture

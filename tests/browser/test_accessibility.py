@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.gis.geos import Point
 
 from incidents.models import IncidentActor
 from tests import factories as f
@@ -16,7 +15,6 @@ from .conftest import wait_until_settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-KIRKUK = (44.39, 35.47)
 # WCAG 2.0-2.2 A and AA, and axe's best practices (one h1, landmarks), with the experimental rule that a control's
 # accessible name contains its visible text (speech users say what they see).
 AXE_OPTIONS = """{
@@ -38,9 +36,17 @@ def axe_violations(page) -> list[str]:
     )
 
 
+def violations_on(page, paths: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found[path] = axe_violations(page)
+    return found
+
+
 @pytest.fixture
-def made():
-    kirkuk = f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", point=Point(*KIRKUK, srid=4326))
+def made(kirkuk):
     actor = f.ActorFactory(name="Peshmerga")
     links = [
         f.IncidentSourceFactory(incident=f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, day), fatalities=day))
@@ -69,23 +75,13 @@ def test_every_public_page_passes_axe_with_no_serious_or_critical_violation(page
         f"/actors/{made['actor'].pk}/",
         "/overview/IQ/Kirkuk/",
     ]
-    found = {}
-    for path in paths:
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
-        found[path] = axe_violations(page)
-    assert found == {path: [] for path in paths}
+    assert violations_on(page, paths) == {path: [] for path in paths}
 
 
 def test_the_admin_changelist_and_change_form_pass_axe(page, made):
     log_in(page)
     paths = ["/admin/incidents/incident/", f"/admin/incidents/incident/{made['incident'].pk}/change/"]
-    found = {}
-    for path in paths:
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
-        found[path] = axe_violations(page)
-    assert found == {path: [] for path in paths}
+    assert violations_on(page, paths) == {path: [] for path in paths}
 
 
 def test_a_keyboard_user_reaches_every_listed_incident_opens_it_on_the_map_and_esc_brings_focus_back(page, made):

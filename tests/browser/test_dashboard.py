@@ -13,9 +13,8 @@ from .conftest import wait_until_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-KIRKUK = (44.39, 35.47)
-MOSUL = (43.13, 36.34)
-RAMADI = (43.30, 33.42)
+KIRKUK = f.GAZETTEER_POINTS["Kirkuk"]
+RAMADI = (43.30778, 33.42056)  # GeoNames cities500
 
 
 def place(name, lon, lat, admin1="Kirkuk", country="IQ"):
@@ -24,6 +23,18 @@ def place(name, lon, lat, admin1="Kirkuk", country="IQ"):
 
 def incident(at, *, date=dt.date(2016, 3, 14), event_type="battles", sub_event_type="armed_clash", **kwargs):
     return f.IncidentFactory(place=at, date=date, event_type=event_type, sub_event_type=sub_event_type, **kwargs)
+
+
+def click_on_map(page, lon_lat) -> None:
+    x, y = page.evaluate(
+        """([lat, lng]) => {
+            const p = window.atlas.map.latLngToContainerPoint([lat, lng]);
+            const box = window.atlas.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [lon_lat[1], lon_lat[0]],
+    )
+    page.mouse.click(x, y)
 
 
 def shown_count(page) -> int:
@@ -36,7 +47,7 @@ def query_of(page) -> dict:
 
 
 def test_the_map_shows_the_right_number_of_incidents_for_a_filter(page):
-    kirkuk, mosul, ramadi = place("Kirkuk", *KIRKUK), place("Mosul", *MOSUL, "Nineveh"), place("Ramadi", *RAMADI)
+    kirkuk, mosul, ramadi = f.named_place("Kirkuk"), f.named_place("Mosul"), place("Ramadi", *RAMADI)
     for _ in range(4):
         incident(kirkuk)
     incident(ramadi, event_type="battles", sub_event_type="armed_clash")
@@ -59,7 +70,7 @@ def test_the_map_shows_the_right_number_of_incidents_for_a_filter(page):
 
 
 def test_the_map_draws_server_clusters_when_many_incidents_are_in_view(page, settings):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     f.IncidentFactory.create_batch(30, place=kirkuk)
     settings.DASHBOARD_MAX_INDIVIDUAL = 10
     page.goto("/")
@@ -71,7 +82,7 @@ def test_the_map_draws_server_clusters_when_many_incidents_are_in_view(page, set
 
 
 def test_clicking_a_marker_opens_the_popup_with_a_source_link(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     link = f.IncidentSourceFactory(
         incident=incident(kirkuk, summary="Gunmen <b>stormed</b> a checkpoint."),
         article=f.ArticleFactory(url="https://news.example.org/kirkuk-checkpoint", title="Checkpoint attacked"),
@@ -80,15 +91,7 @@ def test_clicking_a_marker_opens_the_popup_with_a_source_link(page):
 
     page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=9")
     wait_until_settled(page)
-    x, y = page.evaluate(
-        """([lat, lng]) => {
-            const p = window.atlas.map.latLngToContainerPoint([lat, lng]);
-            const box = window.atlas.map.getContainer().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        [KIRKUK[1], KIRKUK[0]],
-    )
-    page.mouse.click(x, y)
+    click_on_map(page, KIRKUK)
     source = page.locator(".leaflet-popup .popup-sources a")
     source.wait_for()
     assert source.get_attribute("href") == "https://news.example.org/kirkuk-checkpoint"
@@ -101,19 +104,11 @@ def test_clicking_a_marker_opens_the_popup_with_a_source_link(page):
 
 
 def test_a_popup_for_an_incident_without_actors_or_summary_never_prints_null(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     lone = incident(kirkuk, summary="")
     page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=9")
     wait_until_settled(page)
-    x, y = page.evaluate(
-        """([lat, lng]) => {
-            const p = window.atlas.map.latLngToContainerPoint([lat, lng]);
-            const box = window.atlas.map.getContainer().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        [KIRKUK[1], KIRKUK[0]],
-    )
-    page.mouse.click(x, y)
+    click_on_map(page, KIRKUK)
     popup = page.locator(".leaflet-popup .popup-page")
     popup.wait_for()
     text = page.locator(".leaflet-popup").inner_text()
@@ -122,7 +117,7 @@ def test_a_popup_for_an_incident_without_actors_or_summary_never_prints_null(pag
 
 
 def test_brushing_the_timeline_changes_the_url_and_the_list(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     january = incident(kirkuk, date=dt.date(2016, 1, 12), summary="January clash")
     march = incident(kirkuk, date=dt.date(2016, 3, 16), summary="March clash")
     may = incident(kirkuk, date=dt.date(2016, 5, 18), summary="May clash")
@@ -165,7 +160,7 @@ def test_brushing_the_timeline_changes_the_url_and_the_list(page):
 
 
 def test_a_shared_url_restores_the_view_and_back_undoes_a_filter(page):
-    kirkuk, mosul = place("Kirkuk", *KIRKUK), place("Mosul", *MOSUL, "Nineveh")
+    kirkuk, mosul = f.named_place("Kirkuk"), f.named_place("Mosul")
     incident(kirkuk, date=dt.date(2016, 3, 3), fatalities=12)
     incident(kirkuk, date=dt.date(2016, 3, 20), fatalities=1)
     incident(mosul, date=dt.date(2016, 3, 5), event_type="protests", sub_event_type="peaceful_protest", fatalities=9)
@@ -216,7 +211,7 @@ def test_the_map_falls_back_to_offline_outlines_when_tiles_fail(page):
 
 def test_new_incidents_are_announced_without_a_reload(page, settings):
     settings.DASHBOARD_POLL_SECONDS = 1
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     incident(kirkuk)
     page.goto("/")
     wait_until_settled(page)
@@ -232,7 +227,7 @@ def test_new_incidents_are_announced_without_a_reload(page, settings):
 
 
 def test_the_incident_page_shows_the_evidence_highlighted_in_the_article(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     evidence = "Militants attacked a checkpoint near Kirkuk on Monday, killing three soldiers."
     article = f.ArticleFactory(
         title="Kirkuk checkpoint attacked",
@@ -256,7 +251,7 @@ def test_the_incident_page_shows_the_evidence_highlighted_in_the_article(page):
 
 
 def test_every_page_renders_without_console_errors(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     actor = f.ActorFactory(name="Popular Mobilization Forces", aliases=["PMF", "Hashd al-Shaabi"])
     for day in (3, 9, 17):
         link = f.IncidentSourceFactory(incident=incident(kirkuk, date=dt.date(2016, 3, day)))
@@ -281,7 +276,7 @@ def test_every_page_renders_without_console_errors(page):
 
 
 def test_the_dashboard_fits_a_phone_screen(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     incident(kirkuk)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
@@ -298,7 +293,7 @@ def _artifact(name):
 
 
 def test_a_keyboard_user_can_open_an_incident_from_the_list(page):
-    kirkuk = place("Kirkuk", *KIRKUK)
+    kirkuk = f.named_place("Kirkuk")
     f.IncidentSourceFactory(
         incident=incident(kirkuk),
         article=f.ArticleFactory(url="https://news.example.org/keyboard", title="Keyboard story"),
@@ -314,7 +309,7 @@ def test_a_keyboard_user_can_open_an_incident_from_the_list(page):
 
 
 def test_the_timeline_can_follow_the_map_area(page):
-    kirkuk, aleppo = place("Kirkuk", *KIRKUK), place("Aleppo", 37.16, 36.20, "Aleppo", "SY")
+    kirkuk, aleppo = f.named_place("Kirkuk"), place("Aleppo", 37.16, 36.20, "Aleppo", "SY")
     incident(kirkuk, date=dt.date(2016, 3, 3))
     incident(aleppo, date=dt.date(2016, 3, 4))
     page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=9")
@@ -329,15 +324,9 @@ def test_the_timeline_can_follow_the_map_area(page):
 
 
 def test_choosing_a_place_by_another_spelling_filters_and_moves_the_map(page):
-    erbil = f.PlaceFactory(
-        name="Erbil",
-        admin1="Erbil",
-        alternate_names=["Arbil", "Hawler"],
-        population=900_000,
-        point=Point(44.01, 36.19, srid=4326),
-    )
+    erbil = f.named_place("Erbil", alternate_names=["Arbil", "Hawler"])
     incident(erbil)
-    incident(place("Kirkuk", *KIRKUK))
+    incident(f.named_place("Kirkuk"))
     page.goto("/")
     wait_until_settled(page)
     assert shown_count(page) == 2
@@ -353,16 +342,13 @@ def test_choosing_a_place_by_another_spelling_filters_and_moves_the_map(page):
 
 
 def test_a_place_filter_offers_at_within_km_and_inside_a_province(page):
-    province = f.PlaceFactory(
-        name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=Point(*KIRKUK, srid=4326)
-    )
+    at = f.gazetteer_point("Kirkuk")
+    province = f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=at)
     # The same province twice, as the gazetteer holds it from two sources: offered once.
-    f.PlaceFactory(
-        name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=Point(*KIRKUK, srid=4326)
-    )
-    city = f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", population=850_000, point=Point(*KIRKUK, srid=4326))
-    bashir = place("Bashir", 44.34, 35.33)
-    hawija = place("Hawija", 43.80, 35.32)
+    f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=at)
+    city = f.named_place("Kirkuk")
+    bashir = f.named_place("Bashir")
+    hawija = f.named_place("Hawija")
     incident(bashir, date=dt.date(2016, 4, 12))
     incident(hawija, date=dt.date(2016, 5, 2))
     page.goto("/?date_from=2016-01-01&date_to=2016-12-31")

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.contrib.gis.geos import Point
 
 from tests import factories as f
 
@@ -11,15 +10,9 @@ from .conftest import wait_until_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-KIRKUK = (44.39, 35.47)
 
-
-def kirkuk():
-    return f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", point=Point(*KIRKUK, srid=4326))
-
-
-def test_the_list_and_the_popup_write_a_month_as_a_month_and_roles_in_words(page):
-    made = f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 4, 1), date_precision="month")
+def test_the_list_and_the_popup_write_a_month_as_a_month_and_roles_in_words(page, kirkuk):
+    made = f.IncidentFactory(place=kirkuk, date=dt.date(2016, 4, 1), date_precision="month")
     made.actors.add(f.ActorFactory(name="Islamic State"), through_defaults={"role": 1})
     page.goto("/")
     wait_until_settled(page)
@@ -33,10 +26,9 @@ def test_the_list_and_the_popup_write_a_month_as_a_month_and_roles_in_words(page
     assert "Islamic State (carried it out)" in page.locator(".leaflet-popup .popup-actors").inner_text()
 
 
-def test_incidents_with_no_map_point_are_listed_counted_and_exported(page):
-    at = kirkuk()
-    f.IncidentFactory(place=at, date=dt.date(2016, 3, 1), fatalities=10)
-    f.IncidentFactory(place=at, date=dt.date(2016, 5, 1), fatalities=6)
+def test_incidents_with_no_map_point_are_listed_counted_and_exported(page, kirkuk):
+    f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 1), fatalities=10)
+    f.IncidentFactory(place=kirkuk, date=dt.date(2016, 5, 1), fatalities=6)
     f.IncidentFactory(
         place=None,
         point=None,
@@ -63,8 +55,8 @@ def test_incidents_with_no_map_point_are_listed_counted_and_exported(page):
     assert len(body.strip().splitlines()) == 1 + 3
 
 
-def test_a_bad_link_is_cleaned_the_banner_names_each_ignored_value_and_nothing_sends_it(page):
-    f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 3, 1))
+def test_a_bad_link_is_cleaned_the_banner_names_each_ignored_value_and_nothing_sends_it(page, kirkuk):
+    f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 1))
     sent = []
     page.on("request", lambda request: sent.append(request.url))
     page.goto("/?date_from=garbage&bbox=1,2,3&min_fatalities=-3&q=checkpoint")
@@ -94,14 +86,13 @@ def test_a_bbox_in_the_link_sets_the_map_view(page):
     assert "lat=" in page.url and "bbox" not in page.url
 
 
-def test_date_presets_set_the_window_and_the_timeline_can_chart_deaths(page):
+def test_date_presets_set_the_window_and_the_timeline_can_chart_deaths(page, kirkuk):
     from django.utils import timezone
 
     today = timezone.now().date()
-    at = kirkuk()
-    f.IncidentFactory(place=at, date=today - dt.timedelta(days=3), fatalities=7)
-    f.IncidentFactory(place=at, date=today - dt.timedelta(days=20), fatalities=5)
-    f.IncidentFactory(place=at, date=today - dt.timedelta(days=200), fatalities=1)
+    f.IncidentFactory(place=kirkuk, date=today - dt.timedelta(days=3), fatalities=7)
+    f.IncidentFactory(place=kirkuk, date=today - dt.timedelta(days=20), fatalities=5)
+    f.IncidentFactory(place=kirkuk, date=today - dt.timedelta(days=200), fatalities=1)
     page.goto("/")
     wait_until_settled(page)
     page.get_by_role("button", name="7 days").click()
@@ -112,6 +103,7 @@ def test_date_presets_set_the_window_and_the_timeline_can_chart_deaths(page):
     assert page.locator("#incident-list li.incident").count() == 1
     page.get_by_role("button", name="30 days").click()
     page.wait_for_function("document.querySelectorAll('#incident-list li.incident').length === 2")
+    wait_until_settled(page)  # the timeline may answer after the list
     assert page.locator("#timeline").get_attribute("data-total") == "2"
     page.get_by_label("Chart").select_option("fatalities")
     page.wait_for_function("document.querySelector('#timeline').dataset.total === '12'")
@@ -120,25 +112,21 @@ def test_date_presets_set_the_window_and_the_timeline_can_chart_deaths(page):
     assert page.locator("#timeline-title-metric").inner_text() == "People killed"
 
 
-def test_the_offline_map_names_places_by_size_for_the_zoom(page):
-    f.PlaceFactory(
-        name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=Point(*KIRKUK, srid=4326)
-    )
-    f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", population=850_000, point=Point(*KIRKUK, srid=4326))
-    f.PlaceFactory(name="Bashir", admin1="Kirkuk", population=3000, point=Point(44.34, 35.33, srid=4326))
-    page.goto(f"/?lat={KIRKUK[1]}&lng={KIRKUK[0]}&z=7")
+def test_the_offline_map_names_places_by_size_for_the_zoom(page, kirkuk, bashir):
+    f.PlaceFactory(name="Kirkuk", admin1="Kirkuk", kind="admin_area", feature_code="ADM1", point=kirkuk.point)
+    page.goto(f"/?lat={kirkuk.point.y}&lng={kirkuk.point.x}&z=7")
     wait_until_settled(page)
     # Tiles are blocked in tests, so the page is offline: outlines and names replace them.
     page.wait_for_function("Number(window.atlas.map.getContainer().dataset.labels) >= 2")
     names = page.locator(".place-label").all_inner_texts()
     assert sorted(names) == ["KIRKUK", "Kirkuk"], "the province (upper case) and the city; no village at zoom 7"
-    page.evaluate(f"window.atlas.map.setView([{KIRKUK[1]}, {KIRKUK[0]}], 10)")
+    page.evaluate(f"window.atlas.map.setView([{kirkuk.point.y}, {kirkuk.point.x}], 10)")
     page.wait_for_function("Number(window.atlas.map.getContainer().dataset.labels) >= 3")
     assert "Bashir" in page.locator(".place-label").all_inner_texts()
 
 
-def test_the_map_view_downloads_as_a_png_with_its_legend_and_filters(page, tmp_path):
-    f.IncidentFactory(place=kirkuk(), date=dt.date(2016, 3, 1), fatalities=4)
+def test_the_map_view_downloads_as_a_png_with_its_legend_and_filters(page, tmp_path, kirkuk):
+    f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 1), fatalities=4)
     page.goto("/?date_from=2016-01-01&date_to=2016-12-31")
     wait_until_settled(page)
     with page.expect_download() as download:

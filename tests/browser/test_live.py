@@ -4,7 +4,6 @@ import datetime as dt
 import time
 
 import pytest
-from django.contrib.gis.geos import Point
 
 from incidents.models import Incident
 from incidents.services import incident_update
@@ -15,8 +14,7 @@ from .conftest import wait_until_settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_newly_recorded_incident_is_pushed_to_an_open_dashboard_within_five_seconds(page):
-    kirkuk = f.PlaceFactory(name="Kirkuk", point=Point(44.39, 35.47, srid=4326))
+def test_a_newly_recorded_incident_is_pushed_to_an_open_dashboard_within_five_seconds(page, kirkuk):
     f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, 1))
     page.goto("/")
     wait_until_settled(page)

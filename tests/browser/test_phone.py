@@ -4,7 +4,6 @@ view, and every control is a touch target of at least 44 x 44 px."""
 import datetime as dt
 
 import pytest
-from django.contrib.gis.geos import Point
 
 from tests import factories as f
 
@@ -31,14 +30,13 @@ def phone(page):
     return page
 
 
-def made():
-    kirkuk = f.PlaceFactory(name="Kirkuk", point=Point(44.39, 35.47, srid=4326))
+@pytest.fixture
+def made(kirkuk):
     for day in range(1, 7):
         f.IncidentFactory(place=kirkuk, date=dt.date(2016, 3, day), fatalities=day, summary=f"Report {day}.")
 
 
-def test_the_result_count_stays_in_sight_while_filtering_on_a_phone(phone):
-    made()
+def test_the_result_count_stays_in_sight_while_filtering_on_a_phone(phone, made):
     phone.goto("/")
     wait_until_settled(phone)
     phone.locator(".filters-toggle > summary").click()
@@ -58,8 +56,7 @@ def test_the_result_count_stays_in_sight_while_filtering_on_a_phone(phone):
     )
 
 
-def test_choosing_an_incident_in_the_list_on_a_phone_scrolls_the_map_into_view(phone):
-    made()
+def test_choosing_an_incident_in_the_list_on_a_phone_scrolls_the_map_into_view(phone, made):
     phone.goto("/")
     wait_until_settled(phone)
     item = phone.locator("#incident-list .incident-open").nth(2)
@@ -75,8 +72,7 @@ def test_choosing_an_incident_in_the_list_on_a_phone_scrolls_the_map_into_view(p
     assert popup["y"] >= 0 and popup["y"] < PHONE["height"]
 
 
-def test_every_control_on_a_phone_is_at_least_44_px_square(phone):
-    made()
+def test_every_control_on_a_phone_is_at_least_44_px_square(phone, made):
     phone.goto("/")
     wait_until_settled(phone)
     phone.locator(".filters-toggle > summary").click() if not phone.locator("#f-q").is_visible() else None

@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from tests.conftest import clear_throttles
+from tests.conftest import clear_throttles, empty_summary_tables, forget_cached_responses
 
 
 def _free_port(host: str) -> int:
@@ -38,15 +38,32 @@ def _server_thread(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def server(_server_thread, transactional_db):
-    """The base URL of a live server over this test's committed data, with no throttle counts or cached answers."""
-    from tests.browser.conftest import _empty_summary_tables, _forget_cached_responses
-
+def live_app_url(_server_thread, transactional_db):
+    """The base URL of a live server of the Django app (not the page server of the ingest tests) over this test's
+    committed data, with no throttle counts or cached answers."""
     clear_throttles()
-    _forget_cached_responses()
-    _empty_summary_tables()
+    forget_cached_responses()
+    empty_summary_tables()
     yield _server_thread.url
-    _empty_summary_tables()
+    empty_summary_tables()
+
+
+def battles_at_kirkuk_and_riots_at_raqqa(kirkuk, raqqa, *, battles: int, riots: int, riots_on, rejected: int = 0):
+    """Enough rows for the clients to page through; the first battle names Islamic State (alias Daesh) as actor1,
+    the rejected riots (the day after) are hidden from the public."""
+    import datetime as dt
+
+    from incidents.models import Incident, IncidentActor
+    from tests.factories import ActorFactory, IncidentFactory
+
+    made = Incident.objects.bulk_create(
+        IncidentFactory.build_batch(battles, place=kirkuk, date=dt.date(2017, 5, 1))
+        + IncidentFactory.build_batch(riots, place=raqqa, date=riots_on, event_type="riots",
+                                      sub_event_type="mob_violence")
+        + IncidentFactory.build_batch(rejected, place=raqqa, date=riots_on + dt.timedelta(days=1), status="rejected")
+    )  # fmt: skip
+    IncidentActor.objects.create(incident=made[0], actor=ActorFactory(name="Islamic State", aliases=["Daesh"]), role=1)
+    return made
 
 
 def need(tool: str) -> str:

@@ -7,12 +7,10 @@ import json
 import subprocess
 
 import pytest
-from django.contrib.gis.geos import Point
 
-from incidents.models import Incident, IncidentActor
-from tests.factories import ActorFactory, IncidentFactory, PlaceFactory
+from tests.factories import IncidentFactory
 
-from .conftest import need
+from .conftest import battles_at_kirkuk_and_riots_at_raqqa, need
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,42 +27,33 @@ def feature_count(ogrinfo_output: str) -> int:
 
 
 @pytest.fixture
-def incidents():
-    kirkuk = PlaceFactory(name="Kirkuk", point=Point(44.39, 35.47, srid=4326))
-    raqqa = PlaceFactory(name="Raqqa", country="SY", admin1="Ar-Raqqah", point=Point(39.01, 35.95, srid=4326))
-    made = Incident.objects.bulk_create(
-        IncidentFactory.build_batch(1205, place=kirkuk, date=dt.date(2017, 5, 1))
-        + IncidentFactory.build_batch(
-            40, place=raqqa, date=dt.date(2017, 6, 2), event_type="riots", sub_event_type="mob_violence"
-        )
-    )
-    IncidentActor.objects.create(incident=made[0], actor=ActorFactory(name="Islamic State"), role=1)
-    return made
+def incidents(kirkuk, raqqa):
+    return battles_at_kirkuk_and_riots_at_raqqa(kirkuk, raqqa, battles=1205, riots=40, riots_on=dt.date(2017, 6, 2))
 
 
-def test_ogrinfo_reads_every_incident_of_format_geojson_although_gdal_asks_for_text_or_json(server, incidents):
-    url = f"{server}/api/v1/incidents/?format=geojson&country=IQ"
+def test_ogrinfo_reads_every_incident_of_format_geojson_although_gdal_asks_for_text_or_json(live_app_url, incidents):
+    url = f"{live_app_url}/api/v1/incidents/?format=geojson&country=IQ"
     output = run(need("ogrinfo"), "-ro", "-so", "-al", url)
     # GDAL's GeoJSON driver reads one document and never pages: every match must be in it.
     assert feature_count(output) == 1205
     assert "Geometry: Point" in output
 
 
-def test_ogr2ogr_copies_the_streamed_geojson_export_into_a_geopackage(server, incidents, tmp_path):
+def test_ogr2ogr_copies_the_streamed_geojson_export_into_a_geopackage(live_app_url, incidents, tmp_path):
     target = tmp_path / "riots.gpkg"
-    run(need("ogr2ogr"), "-f", "GPKG", str(target), f"{server}/api/v1/incidents/?format=geojson&event_type=riots")
+    run(need("ogr2ogr"), "-f", "GPKG", str(target), f"{live_app_url}/api/v1/incidents/?format=geojson&event_type=riots")
     output = run(need("ogrinfo"), "-ro", "-so", "-al", str(target))
     assert feature_count(output) == 40
     assert "country: String" in output
 
 
-def test_ogrinfo_reads_the_csv_export_with_its_coordinates(server, incidents):
+def test_ogrinfo_reads_the_csv_export_with_its_coordinates(live_app_url, incidents):
     coordinates = ["-oo", "X_POSSIBLE_NAMES=longitude", "-oo", "Y_POSSIBLE_NAMES=latitude"]
     # The export streams (no Content-Length), so GDAL reads it through /vsicurl_streaming/.
-    url = f"CSV:/vsicurl_streaming/{server}/api/v1/incidents/?format=csv&country=SY"
+    url = f"CSV:/vsicurl_streaming/{live_app_url}/api/v1/incidents/?format=csv&country=SY"
     output = run(need("ogrinfo"), "-ro", "-al", *coordinates, url)
     assert feature_count(output) == 40
-    assert "POINT (39.01 35.95)" in output
+    assert "POINT (39.00788 35.95283)" in output
 
 
 def test_format_wins_over_the_accept_header_that_gdal_sends(api_client, db):

@@ -42,12 +42,12 @@ def generated(tmp_path_factory):
             del sys.modules[name]
 
 
-def test_a_generated_client_lists_incidents_as_json_geojson_and_csv_without_a_token(server, generated):
+def test_a_generated_client_lists_incidents_as_json_geojson_and_csv_without_a_token(live_app_url, generated):
     from incident_atlas_api_client.api.v1 import incidents_csv, incidents_geojson, incidents_list
     from incident_atlas_api_client.models import IncidentFeatureCollection, IncidentPage, IncidentsGeojsonCountryItem
 
     made = IncidentFactory.create_batch(3, country="SY")
-    client = generated.Client(base_url=server)
+    client = generated.Client(base_url=live_app_url)
 
     page = incidents_list.sync(client=client, page_size=2)
     assert isinstance(page, IncidentPage), page

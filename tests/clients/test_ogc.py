@@ -5,54 +5,44 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.gis.geos import Point
 
-from incidents.models import Incident, IncidentActor
 from incidents.selectors import incident_list
-from tests.factories import ActorFactory, IncidentFactory, PlaceFactory
 
-from .conftest import need
+from .conftest import battles_at_kirkuk_and_riots_at_raqqa, need
 from .test_gdal import feature_count, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def incidents():
-    kirkuk = PlaceFactory(name="Kirkuk", point=Point(44.39, 35.47, srid=4326))
-    raqqa = PlaceFactory(name="Raqqa", country="SY", admin1="Ar-Raqqah", point=Point(39.01, 35.95, srid=4326))
-    made = Incident.objects.bulk_create(
-        IncidentFactory.build_batch(700, place=kirkuk, date=dt.date(2017, 5, 1))
-        + IncidentFactory.build_batch(530, place=raqqa, date=dt.date(2018, 6, 2), event_type="riots",
-                                      sub_event_type="mob_violence")
-        + IncidentFactory.build_batch(3, place=raqqa, date=dt.date(2018, 6, 3), status="rejected")
-    )  # fmt: skip
-    IncidentActor.objects.create(incident=made[0], actor=ActorFactory(name="Islamic State", aliases=["Daesh"]), role=1)
-    return made
+def incidents(kirkuk, raqqa):
+    return battles_at_kirkuk_and_riots_at_raqqa(
+        kirkuk, raqqa, battles=700, riots=530, riots_on=dt.date(2018, 6, 2), rejected=3
+    )
 
 
-def test_ogr2ogr_copies_every_page_of_a_filtered_collection(server, incidents, tmp_path):
+def test_ogr2ogr_copies_every_page_of_a_filtered_collection(live_app_url, incidents, tmp_path):
     target = tmp_path / "syria.gpkg"
     # GDAL appends the query of the dataset URL to every request: the incident filters are queryables.
-    source = f"OAPIF:{server}/ogc/?country=SY"
+    source = f"OAPIF:{live_app_url}/ogc/?country=SY"
     run(need("ogr2ogr"), "-f", "GPKG", "-oo", "PAGE_SIZE=200", str(target), source, "incidents")
     expected = incident_list(filters={"country": ["SY"]}).count()
     assert expected == 530, "rejected incidents are not public"
     assert feature_count(run(need("ogrinfo"), "-ro", "-so", "-al", str(target))) == expected
 
 
-def test_ogrinfo_lists_both_collections_and_reads_the_whole_incident_layer(server, incidents):
-    listing = run(need("ogrinfo"), "-ro", f"OAPIF:{server}/ogc/")
+def test_ogrinfo_lists_both_collections_and_reads_the_whole_incident_layer(live_app_url, incidents):
+    listing = run(need("ogrinfo"), "-ro", f"OAPIF:{live_app_url}/ogc/")
     assert "incidents" in listing and "places" in listing
-    summary = run(need("ogrinfo"), "-ro", "-so", "-oo", "PAGE_SIZE=1000", f"OAPIF:{server}/ogc/", "incidents")
+    summary = run(need("ogrinfo"), "-ro", "-so", "-oo", "PAGE_SIZE=1000", f"OAPIF:{live_app_url}/ogc/", "incidents")
     assert feature_count(summary) == 1230
     assert "TEMPORAL_INTERVAL_MIN=2017-05-01" in summary
 
 
-def test_owslib_reads_the_landing_page_collections_and_items(server, incidents):
+def test_owslib_reads_the_landing_page_collections_and_items(live_app_url, incidents):
     from owslib.ogcapi.features import Features
 
-    api = Features(f"{server}/ogc/")
+    api = Features(f"{live_app_url}/ogc/")
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in api.conformance()["conformsTo"]
     assert {c["id"] for c in api.collections()["collections"]} == {"incidents", "places"}
     page = api.collection_items("incidents", limit=50, bbox=[38, 35, 40, 37], datetime_="2018-06-01/..")

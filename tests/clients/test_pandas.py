@@ -1,4 +1,4 @@
-"""pandas reading the ACLED export straight from a live server, as an existing ACLED notebook would."""
+"""pandas reading the ACLED export straight from a live server of the app, as an existing ACLED notebook would."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ACLED_COLUMNS = [
 ]  # fmt: skip
 
 
-def test_pandas_reads_the_export_with_acleds_columns_and_types(server):
+def test_pandas_reads_the_export_with_acleds_columns_and_types(live_app_url):
     pd = pytest.importorskip("pandas")
     place = PlaceFactory(name="Tal Afar", admin1="Nineveh")
     battle = IncidentFactory(place=place, date=dt.date(2017, 8, 20), fatalities=12)
@@ -28,7 +28,7 @@ def test_pandas_reads_the_export_with_acleds_columns_and_types(server):
     IncidentActor.objects.create(incident=battle, actor=ActorFactory(name="Iraqi Army", kind="state_force"), role=2)
     IncidentFactory(place=place, date=dt.date(2017, 8, 21), fatalities=None, summary='A "quoted", two-line\nnote')
 
-    frame = pd.read_csv(f"{server}/api/v1/incidents/?format=csv&ordering=date", parse_dates=["event_date"])
+    frame = pd.read_csv(f"{live_app_url}/api/v1/incidents/?format=csv&ordering=date", parse_dates=["event_date"])
     assert list(frame.columns) == ACLED_COLUMNS
     assert len(frame) == 2
     assert frame["iso"].tolist() == [368, 368]
