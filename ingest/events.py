@@ -110,6 +110,17 @@ def _triggers(sentence: str) -> tuple[Trigger, ...]:
                 and not re.search(r"\b(?:managed|succeeded|(?:was|were) able)\s+to\s*$", sentence[: m.start()])
             ):
                 continue
+            # "areas that were liberated from terrorism", "the liberated town": a description, not a deed.
+            if (
+                sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)
+                and m.group().lower().endswith("ed")
+                and re.search(
+                    r"\b(?:(?:that|which)\s+(?:had\s+)?(?:been|were|was)|the|its|their|newly)\s+$",
+                    sentence[: m.start()],
+                    re.I,
+                )
+            ):
+                continue
             # "families who had fled the clashes in Sinjar": the fighting they fled is told in passing.
             if _FLED.search(sentence[: m.start()]):
                 continue

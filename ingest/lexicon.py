@@ -288,7 +288,9 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"gunfights?|shoot-?outs?|exchanged fire|clashes (?:erupted|broke out)|fighting between|"
             r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
             r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
-            r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|besieged)\b"
+            r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|"
+            # ("a besieged town" describes the town.)
+            r"(?<!\ba )(?<!\bthe )(?<!\ban )besieged)\b"
         ),
         E.BATTLES,
         S.ARMED_CLASH,

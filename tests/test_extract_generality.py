@@ -549,3 +549,11 @@ def test_bullets_fired_to_disperse_protesters_in_towns_and_a_province_are_an_eve
     ]
     shooting = extract("On Saturday gunmen fired bullets at a car in Basra, wounding its driver.")
     assert [i.event_type for i in shooting.incidents] != ["protests"]
+
+
+def test_a_besieged_town_and_areas_that_were_liberated_are_descriptions_not_events(extraction_index):
+    convoy = extract("On Monday a convoy was en route to Madaya, a besieged town in need of food.")
+    returned = extract(
+        "On Thursday 150 families returned to their homes in areas of Homs that were liberated by the army."
+    )
+    assert convoy.incidents + returned.incidents == []
