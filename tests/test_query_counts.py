@@ -40,6 +40,9 @@ KIRKUK_BOX = "44,35,45,36"
 LIST = "the page's ids (keyset), then its rows with actors and source counts in one select"
 EXPORT = "one server-side cursor that builds every row in SQL"
 SUMMARY = "the total, per actor, per event type and per country"
+# From the roll-ups when the filter allows (no filter, a country): totals, types and countries in one GROUPING SETS
+# query over the monthly roll-up and the pending deltas, then the actors from the actor roll-up.
+ROLLED_UP = "totals by event type and country (one GROUPING SETS query on the roll-ups), then the actors"
 DETAIL = "the incident, its actors (links, actors), its sources (links, articles, outlets) and its history"
 # (path, queries, what they are); "{incident}", "{place}", "{actor}", "{article}" are the world's ids.
 API = [
@@ -63,7 +66,7 @@ API = [
     ("/api/v1/stats/timeline/", 2, "the data version (cache key), then the buckets from the daily summary"),
     ("/api/v1/stats/timeline/?event_type=battles&interval=week", 2,
      "the data version (cache key), then the weekly buckets from the daily summary"),
-    ("/api/v1/stats/summary/", 5, "the data version (cache key), then " + SUMMARY),
+    ("/api/v1/stats/summary/", 3, "the data version (cache key), then " + ROLLED_UP),
     ("/ogc/", 0, "the landing page is static"),
     ("/ogc/collections", 3, "the places' extent and the incidents' dates (incidents), the places' extent (places)"),
     ("/ogc/collections/incidents/items?limit=10", 2, LIST),
@@ -78,7 +81,7 @@ PAGES = [
     # The actor and its family are each read twice (the page's header and the summary's filter): 2 to save.
     ("/actors/{actor}/", 9, "the actor (twice), its family (twice), " + SUMMARY + ", the latest incidents"),
     ("/overview/", 1, "the provinces with places"),
-    ("/overview/IQ/", 6, "the years by event type, " + SUMMARY + ", the latest incidents"),
+    ("/overview/IQ/", 4, "the years by event type, " + ROLLED_UP + ", the latest incidents"),
     ("/overview/IQ/Kirkuk/", 6, "the years by event type, " + SUMMARY + ", the latest incidents"),
 ]
 
