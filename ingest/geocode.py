@@ -464,6 +464,7 @@ def listed_places(text: str, tokens: list[Token], mentions: list[Mention], trie:
     frame that lies near the places listed with it. The list is the evidence that it is a place; the distance
     limit keeps a loose spelling from jumping to a namesake elsewhere."""
     found_at = {m.token_index: m for m in mentions}
+    ending_at = {m.token_end: m for m in mentions}
     covered = {k for m in mentions for k in range(m.token_index, m.token_end)}
     out: list[Mention] = []
     i, n = 0, len(tokens)
@@ -483,9 +484,7 @@ def listed_places(text: str, tokens: list[Token], mentions: list[Mention], trie:
             j += 1
         before = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
         after = text[tokens[j - 1].end : tokens[j].start] if j < n else ""
-        prev_m = next(
-            (m for m in mentions if m.token_end == i - (1 if i and tokens[i - 1].norm in ARTICLES else 0)), None
-        )
+        prev_m = ending_at.get(i - (1 if i and tokens[i - 1].norm in ARTICLES else 0))
         next_m = found_at.get(j)
         neighbours = [
             m
