@@ -177,6 +177,11 @@ def best_trigger(sentence: str) -> Trigger | None:
     # "Security forces and protesters clashed": a crowd, not an armed side, fought; a riot, as ACLED codes it.
     if best.event_type == E.BATTLES and best.sub_event_type == S.ARMED_CLASH and CROWD.search(sentence):
         best = Trigger(str(E.RIOTS), str(S.VIOLENT_DEMONSTRATION), best.start, best.end, best.rank)
+    return by_whom(sentence, best)
+
+
+def by_whom(sentence: str, best: Trigger) -> Trigger:
+    """The sub-type that who did it decides: a town taken by the state or by others, people captured by either."""
     if best.sub_event_type == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY and _taken_by_the_state(sentence, best):
         best = Trigger(str(E.BATTLES), str(S.GOVERNMENT_REGAINS_TERRITORY), best.start, best.end, best.rank)
     if best.sub_event_type == S.GOVERNMENT_REGAINS_TERRITORY and _taken_by_others(sentence, best):

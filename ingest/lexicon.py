@@ -289,6 +289,9 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             r"attack(?:ed)? (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|checkpoint|position|outpost|patrol|post|"
             r"camp|barracks|headquarters)s?|(?:attack|assault) on (?:their|a|an|the|its) (?:\w+ )?(?:base|convoy|"
             r"checkpoint|position|outpost|patrol|post|camp)s?|counter-?attack(?:ed)?|"
+            # "tribesmen assaulted militants in the outskirts": an assault on an armed side is a fight.
+            r"assault(?:ed|ing) (?:the )?(?:[\w-]+ ){0,2}?(?:militants?|fighters|positions?|insurgents|rebels|"
+            r"jihadists|hideouts?|strongholds?)|"
             # ("a besieged town" describes the town.)
             r"(?<!\ba )(?<!\bthe )(?<!\ban )besieged)\b"
         ),

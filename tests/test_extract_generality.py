@@ -557,3 +557,13 @@ def test_a_besieged_town_and_areas_that_were_liberated_are_descriptions_not_even
         "On Thursday 150 families returned to their homes in areas of Homs that were liberated by the army."
     )
     assert convoy.incidents + returned.incidents == []
+
+
+def test_a_town_taken_after_a_strike_or_a_fight_is_two_events(extraction_index):
+    result = extract("Iraqi troops seized the town of Altun Kupri after a brief but intense firefight on Friday.")
+    assert [i.sub_event_type for i in result.incidents] == ["government_regains_territory", "armed_clash"]
+
+
+def test_an_assault_on_militants_is_a_fight(extraction_index):
+    result = extract("Iraqi tribesmen assaulted militants in the outskirts of the city of Ramadi on Sunday.")
+    assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [("armed_clash", "Ramadi")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..events import Trigger, best_trigger, triggers
+from ..events import Trigger, best_trigger, by_whom, triggers
 from .document import Document
 
 # "Separately, ...", "In another attack, ...": a new event, not a follow-up of the one before.
@@ -35,12 +35,14 @@ def later_event(sentence: str) -> tuple[Trigger, Trigger, int, int | None] | Non
     if m is None:
         return None
     # "Police arrested 30 people after protesters set fire to a party office": the arrest follows the riot.
-    before = [t for t in triggers(sentence) if t.end <= m.start() and (t.rank <= 10 or t.sub_event_type == "arrests")]
+    # ("retook a police station after helicopters fired missiles": a town taken after a strike, too.)
+    before = [t for t in triggers(sentence) if t.end <= m.start() and (t.rank <= 12 or t.sub_event_type == "arrests")]
     # "The clashes erupted on Sunday after the SDF detained their commander": the arrest is an event of its own.
     after = [t for t in triggers(sentence) if t.start >= m.end() and (t.rank <= 10 or t.sub_event_type == "arrests")]
     if not before or not after:
         return None
     first, second = min(before, key=lambda t: t.rank), min(after, key=lambda t: t.rank)
+    first, second = by_whom(sentence[: m.start()], first), by_whom(sentence, second)
     if first.sub_event_type == second.sub_event_type:
         return None
     word = (m.group(1) or "").lower()
