@@ -249,12 +249,15 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:tear ?gas|water cannons?|rubber bullets|"
-            r"dispersed (?:the )?(?:protest|protesters|demonstrat|crowd)\w*)\b"
+            r"dispersed (?:the )?(?:protest|protesters|demonstrat|crowd)\w*|"
+            # "Other protests were held, but dispersed", "the sit-in was broken up": the crowd was made to leave.
+            r"(?<=but )dispersed|(?:were|was) (?:\w+ )?(?:dispersed|broken up)|broke up (?:the )?(?:protest|demonstrat|"
+            r"rally|sit-in|crowd|gathering)\w*)\b"
         ),
         E.PROTESTS,
         S.PROTEST_WITH_INTERVENTION,
         8,
-        ("tear", "water cannon", "dispersed", "rubber bullets"),
+        ("tear", "water cannon", "dispersed", "rubber bullets", "broken up", "broke up"),
     ),
     (
         # Residents or a crowd, not demonstrators, who burn or beat: a mob, not a demonstration.

@@ -567,3 +567,10 @@ def test_a_town_taken_after_a_strike_or_a_fight_is_two_events(extraction_index):
 def test_an_assault_on_militants_is_a_fight(extraction_index):
     result = extract("Iraqi tribesmen assaulted militants in the outskirts of the city of Ramadi on Sunday.")
     assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [("armed_clash", "Ramadi")]
+
+
+def test_protests_held_but_dispersed_met_an_intervention(extraction_index):
+    result = extract("Other protests were held, but dispersed, in Chamchamal, Kalar and Ranya on Saturday.")
+    assert [(i.place.name, i.sub_event_type) for i in result.incidents] == [
+        (name, "protest_with_intervention") for name in ("Chamchamal", "Kalar", "Ranya")
+    ]
