@@ -574,3 +574,15 @@ def test_protests_held_but_dispersed_met_an_intervention(extraction_index):
     assert [(i.place.name, i.sub_event_type) for i in result.incidents] == [
         (name, "protest_with_intervention") for name in ("Chamchamal", "Kalar", "Ranya")
     ]
+
+
+def test_each_bullet_of_a_roundup_is_an_item_of_its_own(extraction_index):
+    result = extract(
+        "In other violence on Sunday:\n\n"
+        "  • A gun attack on a checkpoint North of Hilla leaves two policemen dead and four others wounded\n"
+        "  • In Abu Ghraib, west of Baghdad, gunmen shoot dead at least two soldiers at an army checkpoint"
+    )
+    assert [(i.place.name, i.fatalities, i.injured) for i in result.incidents] == [
+        ("Hilla", 2, 4),
+        ("Abu Ghraib", 2, None),
+    ]

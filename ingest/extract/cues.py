@@ -68,7 +68,7 @@ POINTS_BACK = re.compile(
 )
 # "In Tikrit, ...", "Elsewhere in Baghdad, ...": the words before a roundup item's place.
 FRONTED = re.compile(
-    r"^\s*(?:(?:Elsewhere|Meanwhile|Separately|Also|And),?\s+)?(?:in|at|near|outside|around)\s+(?:the\s+)?"
+    r"^\s*(?:[•·▪*\u2013\u2014-]\s*)?(?:(?:Elsewhere|Meanwhile|Separately|Also|And),?\s+)?(?:in|at|near|outside|around)\s+(?:the\s+)?"
     r"(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )

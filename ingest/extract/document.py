@@ -14,6 +14,7 @@ from ..geocode import Mention
 from ..numbers import Casualties
 from ..types import Extraction
 
+_BULLET = re.compile(r"^\s*(?:[•·▪◦*\u2013\u2014-]|\d{1,2}[.)])\s")
 _LINE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 
 
@@ -35,7 +36,8 @@ def unwrap(text: str) -> str:
     pos = 0
     for line, nxt in zip(lines, lines[1:], strict=False):
         pos += len(line)
-        inside = line.strip() and nxt.strip() and not _LINE_END.search(line)
+        # A bulleted line ("  • In Abu Ghraib, ...") starts an item of its own, however the text is wrapped.
+        inside = line.strip() and nxt.strip() and not _LINE_END.search(line) and not _BULLET.match(nxt)
         if inside and (nxt.lstrip()[:1].islower() or wrapped):
             out[pos] = " "
         pos += 1
