@@ -315,10 +315,11 @@ def test_it_reads_protests_that_were_held_or_dispersed_as_events(extraction_inde
         "controlled by the PUK.",
         published=dt.date(2022, 8, 7),
     )
+    # Dispersed: the crowd met an intervention.
     assert sorted((i.sub_event_type, i.place.name) for i in result.incidents) == [
-        ("peaceful_protest", "Chamchamal"),
-        ("peaceful_protest", "Kalar"),
-        ("peaceful_protest", "Ranya"),
+        ("protest_with_intervention", "Chamchamal"),
+        ("protest_with_intervention", "Kalar"),
+        ("protest_with_intervention", "Ranya"),
     ]
 
 
@@ -567,13 +568,6 @@ def test_a_town_taken_after_a_strike_or_a_fight_is_two_events(extraction_index):
 def test_an_assault_on_militants_is_a_fight(extraction_index):
     result = extract("Iraqi tribesmen assaulted militants in the outskirts of the city of Ramadi on Sunday.")
     assert [(i.sub_event_type, i.place.name) for i in result.incidents] == [("armed_clash", "Ramadi")]
-
-
-def test_protests_held_but_dispersed_met_an_intervention(extraction_index):
-    result = extract("Other protests were held, but dispersed, in Chamchamal, Kalar and Ranya on Saturday.")
-    assert [(i.place.name, i.sub_event_type) for i in result.incidents] == [
-        (name, "protest_with_intervention") for name in ("Chamchamal", "Kalar", "Ranya")
-    ]
 
 
 def test_each_bullet_of_a_roundup_is_an_item_of_its_own(extraction_index):
