@@ -580,3 +580,8 @@ def test_each_bullet_of_a_roundup_is_an_item_of_its_own(extraction_index):
         ("Hilla", 2, 4),
         ("Abu Ghraib", 2, None),
     ]
+
+
+def test_provinces_are_known_by_the_spellings_iraqi_outlets_use(extraction_index):
+    result = extract("Separately, security forces and protesters clashed in Musenna and Ziqar provinces on Wednesday.")
+    assert sorted(i.place.admin1 for i in result.incidents) == ["Dhi Qar", "Muthanna"]
