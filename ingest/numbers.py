@@ -223,7 +223,9 @@ _NAME_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][A-Za-z]+) $")
 _COUNT_WORDS = re.compile(
     r"(?:at|about|around|nearly|almost|some|over|more|than|up|to|least|another|only|just|of|and|all|the|by|with|"
     r"estimated|toll|rose|reached|were|are|was|had|has|have|dead|die[sd]?|bodies|found|kill\w*|wound\w*|injur\w*|"
-    r"leav\w*|left|claim\w*|execut\w*|behead\w*|massacr\w*|recover\w*)",
+    r"leav\w*|left|claim\w*|execut\w*|behead\w*|massacr\w*|recover\w*|"
+    # "On Tuesday 12 civilians were killed": a day, not a name the number belongs to.
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|overnight|night|morning|evening)",
     re.I,
 )
 

@@ -585,3 +585,14 @@ def test_each_bullet_of_a_roundup_is_an_item_of_its_own(extraction_index):
 def test_provinces_are_known_by_the_spellings_iraqi_outlets_use(extraction_index):
     result = extract("Separately, security forces and protesters clashed in Musenna and Ziqar provinces on Wednesday.")
     assert sorted(i.place.admin1 for i in result.incidents) == ["Dhi Qar", "Muthanna"]
+
+
+def test_another_means_with_a_toll_of_its_own_is_another_event(extraction_index):
+    result = extract(
+        "On Tuesday 12 civilians were killed in air raids on the town of Rastan. Another three civilians were "
+        "killed in government shelling on the town earlier in the day."
+    )
+    assert [(i.sub_event_type, i.fatalities) for i in result.incidents] == [
+        ("air_drone_strike", 12),
+        ("shelling_artillery_missile_attack", 3),
+    ]

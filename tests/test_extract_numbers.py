@@ -181,3 +181,8 @@ def test_it_reads_the_wounded_told_as_another_a_list_or_parts(sentence, fataliti
 
 def test_a_person_and_his_kin_killed_are_two():
     assert casualties("The local head of a militia and his son were killed by gunmen.").fatalities == 2
+
+
+def test_a_count_after_a_weekday_is_a_toll_not_part_of_a_name():
+    assert casualties("On Tuesday 12 civilians were killed in air raids on the town.").fatalities == 12
+    assert casualties("Kurdistan 24 reported that two people were killed.").fatalities == 2

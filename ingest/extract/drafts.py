@@ -456,6 +456,15 @@ def run(doc: Document) -> None:
             and later is None
             and not _gunfire_after_a_blast(previous, sentence)
             and not _another_told_with_its_toll(previous, sentence, trigger, cas)
+            # "12 civilians were killed in raids on Ariha. Another three were killed in shelling": another means,
+            # with a toll of its own, is another event.
+            and not (
+                trigger.rank < 10
+                and previous.trigger.rank < 10
+                and trigger.sub_event_type != previous.trigger.sub_event_type
+                and cas.fatalities is not None
+                and previous.fatalities is not None
+            )
         ):
             _continue(previous, s, trigger, picks, phrase, cas, actors, own_place)
             continue
