@@ -193,7 +193,16 @@ _ANOTHER = re.compile(
 )
 
 
+# "Three of the dead were children": who some of the dead were, not how many died.
+_OF_THE_DEAD = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|some|most|many|all) of (?:the|those) "
+    r"(?:dead|killed|victims|wounded|injured)\b",
+    re.I,
+)
+
+
 def digitize(sentence: str) -> str:
+    sentence = _OF_THE_DEAD.sub("some of them", sentence)
     sentence = _ANOTHER.sub(lambda m: f"{m.group(1)} 1 other" if m.group(1) else "1 other", sentence)
     text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
@@ -330,7 +339,8 @@ _MISSING_STEMS = ("missing", "unaccounted", "disappeared")
 
 # "the toll rose to 45", "bringing the death toll to five": the running total, which outranks any part.
 _TOLL = re.compile(
-    r"\btoll\s+(?:(?:among|of|from|in)\s+(?:[\w-]+\s+){1,7}?)?(?:(?:has|had|have)\s+)?(?:(?:rose|risen|climbed|"
+    r"\b(?:toll|number of (?:the )?(?:dead|deaths|killed|fatalities|victims|martyrs))\s+"
+    r"(?:(?:among|of|from|in)\s+(?:[\w-]+\s+){1,7}?)?(?:(?:has|had|have)\s+)?(?:(?:rose|risen|climbed|"
     r"jumped|increased|stood|rising|climbing)\s+(?:to|at)|reached|to|at)\s+" + QUAL + NUM + r"(?!\d)",
     re.I,
 )

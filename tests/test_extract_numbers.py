@@ -186,3 +186,15 @@ def test_a_person_and_his_kin_killed_are_two():
 def test_a_count_after_a_weekday_is_a_toll_not_part_of_a_name():
     assert casualties("On Tuesday 12 civilians were killed in air raids on the town.").fatalities == 12
     assert casualties("Kurdistan 24 reported that two people were killed.").fatalities == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("The number of dead rose to 30 on Monday.", 30),
+        ("Three of the dead were children.", None),
+        ("Two of the wounded were in critical condition, and 5 were killed.", 5),
+    ],
+)
+def test_it_reads_the_number_of_dead_and_not_who_some_of_them_were(sentence, fatalities):
+    assert casualties(sentence).fatalities == fatalities
