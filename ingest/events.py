@@ -170,6 +170,10 @@ def best_trigger(sentence: str) -> Trigger | None:
     if not found:
         return None
     best = found[0]
+    # "defused a car bomb", "foiled a suicide attack": the means named is what was stopped.
+    stopped = next((t for t in found if t.sub_event_type == S.DISRUPTED_WEAPONS_USE), None)
+    if stopped is not None and best is not stopped and stopped.start <= best.start <= stopped.end + 10:
+        return stopped
     # Clashes, advances and the loss of a town together read as a battle over territory; keep the clash unless
     # the territorial verb is the main news and no means of violence is named.
     if best.sub_event_type == S.PEACEFUL_PROTEST and any(t.event_type == E.RIOTS for t in found):

@@ -425,14 +425,17 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     ),
     (
         _p(
-            r"\b(?:defused|dismantled (?:an? )?(?:bomb|ied|explosive)|intercepted (?:a |an |the |"
+            r"\b(?:defused|dismantled (?:an? )?(?:bomb|ied|explosive)|"
+            # "foiled a suicide attack", "thwarted a bombing plot": prevented, so no attack took place.
+            r"(?:foiled|thwarted|averted|prevented) (?:an? |the )?(?:[\w-]+ ){0,3}?(?:attacks?|bombings?|attempts?|"
+            r"plots?|operations?)|intercepted (?:a |an |the |"
             r"\w+ )?(?:drones?|rockets?|missiles?)|shot down (?:a |an |the )?drones?|"
             r"(?:drones?|rockets?|missiles?) (?:\w+ )?(?:were|was) (?:shot down|intercepted|downed))\b"
         ),
         E.STRATEGIC_DEVELOPMENTS,
         S.DISRUPTED_WEAPONS_USE,
         16,
-        ("defus", "dismantl", "intercept", "shot down"),
+        ("defus", "dismantl", "intercept", "shot down", "foiled", "thwarted", "averted", "prevented"),
     ),
     (
         # Gunmen who "stormed the village" and killed its people attacked civilians (rank 13); alone, a fight.

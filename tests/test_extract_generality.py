@@ -596,3 +596,18 @@ def test_another_means_with_a_toll_of_its_own_is_another_event(extraction_index)
         ("air_drone_strike", 12),
         ("shelling_artillery_missile_attack", 3),
     ]
+
+
+def test_an_official_in_a_town_who_was_killed_places_the_event_there(extraction_index):
+    victim = extract("Unknown gunmen assassinated a local official in Daraa on Monday.")
+    speaker = extract("Officials in Anbar said militants attacked a checkpoint near Rutba on Monday.")
+    assert [i.place.name for i in victim.incidents + speaker.incidents] == ["Daraa", "Rutba"]
+
+
+def test_a_bomb_defused_or_an_attack_foiled_is_disrupted_not_carried_out(extraction_index):
+    defused = extract("Security forces defused a car bomb in Kirkuk on Monday.")
+    foiled = extract("Security forces foiled a suicide attack in Kirkuk on Monday.")
+    assert [i.sub_event_type for i in defused.incidents + foiled.incidents] == [
+        "disrupted_weapons_use",
+        "disrupted_weapons_use",
+    ]

@@ -23,7 +23,7 @@ from . import dating
 from .casualties import per_place
 from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll, tallies_period
 from .document import Document, Sentence
-from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, WHO_IN, locators, pick_places, usable
+from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, locators, pick_places, speaker_in, usable
 from .triggers import RESPONSE, SEPARATE, later_event, nearest_specific
 
 # A follow-up sentence whose place is this far from the story's is another event.
@@ -123,7 +123,7 @@ def _place_loose_draft(previous: Draft, s: Sentence, located: list[Mention]) -> 
         seat = m.entry.feature_code in ("ADM2", "ADM3") and re.search(r"\b(?:town|city|village)\s+of\s+$", before)
         if (m.entry.kind == "admin_area" and not seat) or id(m) in inside:
             continue
-        if not LOCATIVE.search(before) or DIRECTION.search(before) or WHO_IN.search(before):
+        if not LOCATIVE.search(before) or DIRECTION.search(before) or speaker_in(before):
             continue
         if METONYM_AFTER.match(sentence[m.end - s_start : m.end - s_start + 30]):
             continue

@@ -39,6 +39,24 @@ WHO_IN = re.compile(
     r"\s*(?:the\s+)?$",
     re.I,
 )
+# "gunmen assassinated a local official in Daraa": the official is the victim, and the place is where it happened.
+_VICTIM_BEFORE = re.compile(
+    r"\b(?:assassinat\w*|kill\w*|shot|shoot\w*|gunned down|kidnapp\w*|abduct\w*|targeted|targeting|attacked|"
+    r"murder\w*|execut\w*|wound\w*|injur\w*)\s+(?:an?\s+|the\s+|two\s+|three\s+|\d+\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+def speaker_in(before: str) -> bool:
+    """ "Anbar officials", "a source in Kirkuk": the place says who speaks, not where it happened."""
+    m = WHO_IN.search(before)
+    if m is None:
+        return False
+    # ("kidnapped 9 shepherds from Karbala": where victims come from is still no place of the event.)
+    victim = re.search(r"\s(?:in|at)\s+(?:the\s+)?$", m.group()) and _VICTIM_BEFORE.search(before[: m.start()])
+    return not victim
+
+
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|around|(?:outskirts|areas?|towns?|villages?|city|cities|countryside|vicinity)\s+of)\s+"
     r"(?:the\s+)?$",
@@ -196,7 +214,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
     }
     outer_start = {id(b): a.start for a, b in zip(mentions, mentions[1:], strict=False) if id(a) in inner_of}
     # "12 citizens from Karbala and Najaf near Nukhaib": a place that only says who the people are locates nothing.
-    speakers = {id(m) for m in mentions if WHO_IN.search(sentence[max(0, m.start - s_start - 50) : m.start - s_start])}
+    speakers = {id(m) for m in mentions if speaker_in(sentence[max(0, m.start - s_start - 80) : m.start - s_start])}
     containers = locators(sentence, s_start, [m for m in mentions if id(m) not in speakers])
     listed = False  # the last place was where it happened: the next in a list ("in A, B and C") is too
     for m in mentions:
@@ -221,7 +239,7 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
             continue
         # "Anbar officials", "Baghdad's government": the place names who speaks, not where it happened.
         # ("in Kalar police fired tear gas": after "in", the place is where.)
-        if (METONYM_AFTER.match(after) and not re.search(r"\b(?:in|at)\s+$", before)) or WHO_IN.search(before):
+        if (METONYM_AFTER.match(after) and not re.search(r"\b(?:in|at)\s+$", before)) or speaker_in(before):
             continue
         near = bool(NEAR.search(before))
         if re.search(r"\b(?:from|to)\s+(?:the\s+)?$", before, re.I) and re.search(
