@@ -355,9 +355,10 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:executed|massacred?|shot dead|gunned down|assassinated|murdered|beheaded|slaughtered|"
-            r"(?:stabbed|beaten|stoned|burned|burnt|tortured|hacked) to death|found dead|"
+            r"(?:stabbed|beaten|stoned|burned|burnt|tortured|hacked) to death|found dead|(?:"
             + KILL_VERB
-            + r" "
+            # "opened fire on a car, wounding its driver": civilians hurt, no means named, is an attack too.
+            + r"|wound(?:ed|ing)|injur(?:ed|ing)) "
             + COUNT
             + CIVILIAN
             + r")\b"
@@ -381,6 +382,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
             "died",
             "shoot",
             "gun",
+            "wound",
+            "injur",
         ),
     ),
     (
@@ -498,7 +501,7 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         E.BATTLES,
         S.ARMED_CLASH,
         20,
-        ("attack",),
+        ("attack", "opened fire"),
     ),
 ]
 

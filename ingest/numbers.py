@@ -72,7 +72,7 @@ KILLED = (
     r"assassinated|murdered|"
     r"(?:were|was|been) (?:executed|beheaded))"
 )
-INJURED = r"(?:injured|wounded|wounding|wounds?|hurt|injuries|injuries to)"
+INJURED = r"(?:injured|wounded|wounding|hurt|injuries|injuries to)"
 MISSING = r"(?:missing|unaccounted for|disappeared)"
 # Nouns that a count may quantify without being people ("14 rockets", "3 days", "34 seats").
 _THINGS = (
@@ -103,7 +103,13 @@ def _patterns(word: str, outcome: str) -> list[re.Pattern]:
             + word.replace("killed", "kill(?:ed|ing|s)|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)").replace(
                 "injured", "injur(?:ed|ing|es)"
             )
-            + r"|bodies of|toll (?:rose |climbed |reached |stood |jumped |increased |risen )?(?:to |of |at )?)\s+"
+            # ("the bodies of 12 men" and a toll count the dead only.)
+            + (
+                r"|bodies of|toll (?:rose |climbed |reached |stood |jumped |increased |risen )?(?:to |of |at )?"
+                if outcome.startswith("(?:dead")
+                else ""
+            )
+            + r")\s+"
             + QUAL
             + NUM
             + r"(?!\d)",
@@ -201,8 +207,17 @@ _OF_THE_DEAD = re.compile(
 )
 
 
+_WOUND_VERB = re.compile(
+    r"\bwound(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|at least|more than|several|dozens)\b)", re.I
+)
+# "The body of a young man was found": one dead.
+_ONE_BODY = re.compile(r"\b(?:the\s+)?body\s+of\s+(?:a|an|one)\b", re.I)
+
+
 def digitize(sentence: str) -> str:
-    sentence = _OF_THE_DEAD.sub("some of them", sentence)
+    sentence = _ONE_BODY.sub("the bodies of 1", _OF_THE_DEAD.sub("some of them", sentence))
+    # "gunmen shoot dead two soldiers and wound one": the verb in the present tense ("his wounds" is no count).
+    sentence = _WOUND_VERB.sub("wounding", sentence)
     sentence = _ANOTHER.sub(lambda m: f"{m.group(1)} 1 other" if m.group(1) else "1 other", sentence)
     text = _ORDINAL_ONE.sub("and 1", _SUBSET.sub(",", sentence))
     for pattern, repl in _VAGUE:
@@ -326,6 +341,7 @@ _KILL_STEMS = (
     "assassin",
     "murder",
     "bodies",
+    "body of",
     "no one",
     "nobody",
     "casualt",

@@ -611,3 +611,8 @@ def test_a_bomb_defused_or_an_attack_foiled_is_disrupted_not_carried_out(extract
         "disrupted_weapons_use",
         "disrupted_weapons_use",
     ]
+
+
+def test_gunmen_who_opened_fire_and_wounded_a_civilian_attacked_civilians(extraction_index):
+    result = extract("Unidentified gunmen opened fire on a car in Jasim on Monday, wounding its driver.")
+    assert [(i.sub_event_type, i.place.name, i.injured) for i in result.incidents] == [("attack", "Jasim", 1)]

@@ -198,3 +198,16 @@ def test_a_count_after_a_weekday_is_a_toll_not_part_of_a_name():
 )
 def test_it_reads_the_number_of_dead_and_not_who_some_of_them_were(sentence, fatalities):
     assert casualties(sentence).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("The body of a young man was found in the town on Monday with gunshot wounds.", 1, None),
+        ("The bodies of 12 men were found near the village.", 12, None),
+        ("He died of his wounds in hospital.", None, None),
+    ],
+)
+def test_a_body_found_is_one_dead_and_wounds_are_no_count_of_wounded(sentence, fatalities, injured):
+    found = casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
