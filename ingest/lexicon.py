@@ -441,6 +441,18 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         ("defus", "dismantl", "intercept", "shot down", "foiled", "thwarted", "averted", "prevented"),
     ),
     (
+        # "US forces carried out a helicopter raid in the village of X": a raid by armed men is a fight, unless the
+        # sentence tells arrests (rank 15) or a means (lower ranks).
+        _p(
+            r"\b(?:carried out|conducted|launched|staged) (?:an? |the )?(?:[\w-]+ ){0,2}?raids? "
+            r"(?:on|in|at|against|targeting)\b"
+        ),
+        E.BATTLES,
+        S.ARMED_CLASH,
+        17,
+        ("raid",),
+    ),
+    (
         # Gunmen who "stormed the village" and killed its people attacked civilians (rank 13); alone, a fight.
         _p(r"\bstorm(?:ed|ing)? the\b"),
         E.BATTLES,

@@ -616,3 +616,9 @@ def test_a_bomb_defused_or_an_attack_foiled_is_disrupted_not_carried_out(extract
 def test_gunmen_who_opened_fire_and_wounded_a_civilian_attacked_civilians(extraction_index):
     result = extract("Unidentified gunmen opened fire on a car in Jasim on Monday, wounding its driver.")
     assert [(i.sub_event_type, i.place.name, i.injured) for i in result.incidents] == [("attack", "Jasim", 1)]
+
+
+def test_a_raid_is_a_fight_unless_it_made_arrests(extraction_index):
+    raid = extract("US forces carried out a helicopter raid in Deir ez-Zor province on Monday, killing an ISIS leader.")
+    arrests = extract("Security forces conducted raids in Mosul on Monday and arrested 20 suspects.")
+    assert [i.sub_event_type for i in raid.incidents + arrests.incidents] == ["armed_clash", "arrests"]
