@@ -622,3 +622,8 @@ def test_a_raid_is_a_fight_unless_it_made_arrests(extraction_index):
     raid = extract("US forces carried out a helicopter raid in Deir ez-Zor province on Monday, killing an ISIS leader.")
     arrests = extract("Security forces conducted raids in Mosul on Monday and arrested 20 suspects.")
     assert [i.sub_event_type for i in raid.incidents + arrests.incidents] == ["armed_clash", "arrests"]
+
+
+def test_a_town_in_a_citys_countryside_is_the_place_not_the_city(extraction_index):
+    result = extract("Turkish forces shelled villages around Tal Tamr in Hasakah countryside on Monday.")
+    assert [i.place.name for i in result.incidents] == ["Tal Tamr"]

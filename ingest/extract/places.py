@@ -181,7 +181,7 @@ def locators(sentence: str, s_start: int, mentions: list[Mention]) -> set[int]:
         contained = re.fullmatch(r",?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?", gap) and (
             b.admin_hint
             or b.entry.kind == "admin_area"
-            or re.match(r"\s+(?:district|area|region)\b", rest)
+            or re.match(r"\s+(?:district|area|region|countryside|desert|plains?|mountains?)\b", rest)
             # "the village of Kafr Nabl in southern Idlib": a side of a place is the region around it.
             or re.fullmatch(r",?\s+in\s+(?:the\s+)?" + _SIDE + r"\s+", gap)
         )
@@ -282,7 +282,9 @@ def pick_places(sentence: str, s_start: int, mentions: list[Mention], trigger: T
         # "in the desert south of Rutba": with no other town named, the reference point is where it happened, roughly.
         return [(references[0], "near")]
     if not scored:
-        return []
+        # "on the road between A and B in Daraa countryside": the route's ends locate nothing, the region does.
+        region = [m for m in mentions if id(m) in containers and id(m) not in speakers]
+        return [(region[-1], "admin" if region[-1].entry.kind == "admin_area" else "near")] if region else []
     scored.sort(key=lambda t: -t[0])
     # One event per location, as ACLED codes it: "convoys were hit in Nasiriyah and Samawah" is two events.
     locatives = [(m, p) for _, m, p, loc in scored if loc and m.entry.kind != "admin_area"]
