@@ -360,6 +360,13 @@ _TOLL = re.compile(
     r"jumped|increased|stood|rising|climbing)\s+(?:to|at)|reached|to|at)\s+" + QUAL + NUM + r"(?!\d)",
     re.I,
 )
+# "The number of civilians who were killed in the shelling of Douma has risen to 24 at least": a running total
+# told with its subject first and the figure at the end.
+_NUMBER_ROSE = re.compile(
+    r"\bnumber of (?:[\w-]+\s+){0,3}?(?:killed|dead|deaths|victims|martyrs|fatalities)\b[^.;]{0,160}?\b"
+    r"(?:rose|risen|climbed|reached|increased|jumped)\s+to\s+" + QUAL + NUM + r"(?!\d)",
+    re.I,
+)
 # "between 20 and 25 people were killed", "20 to 25 people", "20-25 people": a range, not two groups.
 _RANGE = re.compile(r"\b(?:between\s+)?" + NUM + r"\s*(?:and|to|-|\u2013)\s*" + NUM + r"(?=\s)", re.I)
 # "100 people were killed or wounded": killed and hurt together say nothing of the dead alone.
@@ -435,7 +442,8 @@ def _range_of(text: str, end: int, value: int) -> re.Match | None:
 
 def _killed(text: str) -> tuple[int | None, int | None, int | None]:
     """(best, low, high) of the dead a sentence reports."""
-    toll = [m for m in _TOLL.finditer(text) if _is_count(text, m)]
+    found = (*_TOLL.finditer(text), *_NUMBER_ROSE.finditer(text))
+    toll = sorted((m for m in found if _is_count(text, m)), key=lambda m: m.start())
     first = _first(text, _KILLED_P)
     if first is None and not toll:
         return None, None, None

@@ -211,3 +211,11 @@ def test_it_reads_the_number_of_dead_and_not_who_some_of_them_were(sentence, fat
 def test_a_body_found_is_one_dead_and_wounds_are_no_count_of_wounded(sentence, fatalities, injured):
     found = casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+def test_a_running_total_told_subject_first_is_the_toll():
+    found = casualties(
+        "The number of civilians who were killed by shells on buildings in the city of Douma has risen to 24 at "
+        "least, including 13 women and 5 children."
+    )
+    assert found.fatalities == 24
