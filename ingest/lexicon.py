@@ -226,12 +226,12 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
     (
         _p(
             r"\b(?:kidnapp(?:ed|ing|ings)|abduct(?:ed|ion|ions|ing)|taken hostage|seized as hostages?|"
-            r"forcibly disappeared)\b"
+            r"(?:taken|took|taking|held) (?:[\w-]+ ){0,3}?(?:captive|hostage)|forcibly disappeared)\b"
         ),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ABDUCTION_FORCED_DISAPPEARANCE,
         7,
-        ("kidnap", "abduct", "hostage", "disappeared"),
+        ("kidnap", "abduct", "hostage", "disappeared", "captive"),
     ),
     (
         _p(
@@ -413,6 +413,8 @@ LEXICON: list[tuple[re.Pattern, str, str, int, tuple[str, ...]]] = [
         # "announced arresting three suspects": the gerund after a verb of saying reports the arrest.
         _p(
             r"\b(?<!the )(?:arrested|detained|rounded up|apprehended|taken into custody|"
+            # ", arresting seven": the arrests the raid made.
+            r"(?<=, )(?:arresting|detaining)|"
             r"(?<=announced )(?:arresting|detaining|capturing)|"
             # "the Counter-Terrorism Service capturing 10 during raids", "captured five suspects": people taken.
             r"captur(?:ed|ing) (?!by\b)(?=" + COUNT + r"(?:suspects?|wanted|" + COMBATANT + r"|" + CIVILIAN + r")\b)|"

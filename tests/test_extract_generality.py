@@ -627,3 +627,12 @@ def test_a_raid_is_a_fight_unless_it_made_arrests(extraction_index):
 def test_a_town_in_a_citys_countryside_is_the_place_not_the_city(extraction_index):
     result = extract("Turkish forces shelled villages around Tal Tamr in Hasakah countryside on Monday.")
     assert [i.place.name for i in result.incidents] == ["Tal Tamr"]
+
+
+def test_people_taken_captive_are_abducted_and_a_raid_arresting_some_made_arrests(extraction_index):
+    captive = extract("On Sunday militants took five workers captive while they were digging a well near Hawija.")
+    raid = extract("Intelligence forces carried out raids against suspects in Kirkuk on Sunday, arresting seven.")
+    assert [i.sub_event_type for i in captive.incidents + raid.incidents] == [
+        "abduction_forced_disappearance",
+        "arrests",
+    ]
