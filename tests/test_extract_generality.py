@@ -636,3 +636,11 @@ def test_people_taken_captive_are_abducted_and_a_raid_arresting_some_made_arrest
         "abduction_forced_disappearance",
         "arrests",
     ]
+
+
+def test_a_tally_since_the_start_of_a_year_is_no_event(extraction_index):
+    result = extract(
+        "The death toll of the military operations in the desert has reached 130 since the beginning of 2022: 69 "
+        "fighters were killed by Russian air strikes in Homs and Hama."
+    )
+    assert result.incidents == []

@@ -95,3 +95,9 @@ _PERIOD = re.compile(
 def tallies_period(sentence: str) -> bool:
     """A toll counted over a period ("killed this year", "since 2008"), not at one event."""
     return bool(_PERIOD.search(sentence))
+
+
+def counts_since(sentence: str) -> bool:
+    """A tally that runs up to now ("since the beginning of 2022", "so far this year"), as opposed to a date in the
+    past ("kidnapped last month"): no one event's sentence."""
+    return any(not m.group().lower().startswith("last ") for m in _PERIOD.finditer(sentence))

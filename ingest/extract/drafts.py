@@ -21,7 +21,17 @@ from ..lexicon import VICTIMS_ONLY
 from ..numbers import Casualties, casualties
 from . import dating
 from .casualties import per_place
-from .cues import ABROAD, COUNTRY, COUNTRY_CODE, FRONTED, POINTS_BACK, sums_events, sums_toll, tallies_period
+from .cues import (
+    ABROAD,
+    COUNTRY,
+    COUNTRY_CODE,
+    FRONTED,
+    POINTS_BACK,
+    counts_since,
+    sums_events,
+    sums_toll,
+    tallies_period,
+)
 from .document import Document, Sentence
 from .places import DISTINCT_KM, LOCATIVE, METONYM_AFTER, locators, pick_places, speaker_in, usable
 from .triggers import RESPONSE, SEPARATE, later_event, nearest_specific
@@ -323,6 +333,9 @@ def run(doc: Document) -> None:
         dates = [d for d in dates if not dating.told_in_passing(sentence, trigger, d)]
         phrase, history = dating.event_date(dates, trigger, sentence)
         if not is_realis(sentence, trigger, phrase is not None, cas.any()):
+            continue
+        # "The death toll in the desert has reached 130 since the beginning of 2022": a tally, not an event.
+        if cas.any() and counts_since(sentence) and (phrase is None or phrase.precision != "day"):
             continue
         s_mentions = s.mentions
         second_mentions: list[Mention] = []
