@@ -644,3 +644,11 @@ def test_a_tally_since_the_start_of_a_year_is_no_event(extraction_index):
         "fighters were killed by Russian air strikes in Homs and Hama."
     )
     assert result.incidents == []
+
+
+def test_a_count_over_several_provinces_is_a_sum_not_an_event_in_each(extraction_index):
+    result = extract(
+        "On Monday a roadside bomb killed two soldiers in Hawija. The number of people who were killed in areas "
+        "within the four provinces of Aleppo, Deir Ezzor, Raqqa and Hasakah rose to 589."
+    )
+    assert [(i.place.name, i.fatalities) for i in result.incidents] == [("Hawija", 2)]

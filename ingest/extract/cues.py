@@ -24,6 +24,8 @@ AGGREGATE = re.compile(
     r"\b(?:(?:an? |new )*(?:series|string|spate|wave|number|rash|flurry|barrage) of (?:[\w-]+ ){0,4}?"
     r"(?:attacks|bombings|bombs|blasts|explosions|strikes|airstrikes|air strikes|raids|shootings|incidents|clashes)|"
     r"a total of|(?:several|separate|multiple|a number of) (?:attacks|bombings|incidents|blasts)|"
+    # "killed in areas within the four provinces of Aleppo, Deir Ezzor, ...": a count over several provinces.
+    r"(?:in|within|across) (?:areas (?:of|within|in) )?the (?:two|three|four|five|six|seven|\d+) provinces|"
     r"in (?:different|separate|several|various|multiple) (?:areas|places|parts|incidents|attacks|towns|provinces|"
     r"cities|regions)|across (?:the country|Iraq|Syria|the (?:province|region|governorate|capital))|"
     r"(?:bombings|attacks|airstrikes|air strikes|explosions|blasts) and (?:an? )?(?:\w+ )?(?:shootings?|clashes|"
