@@ -101,5 +101,6 @@ def tallies_period(sentence: str) -> bool:
 
 def counts_since(sentence: str) -> bool:
     """A tally that runs up to now ("since the beginning of 2022", "so far this year"), as opposed to a date in the
-    past ("kidnapped last month"): no one event's sentence."""
-    return any(not m.group().lower().startswith("last ") for m in _PERIOD.finditer(sentence))
+    past ("kidnapped last month") or an event's own rising toll ("so far"): no one event's sentence."""
+    # ("killing two and injuring 150 so far": the event's own toll, still rising; only "since" and "this year" tally.)
+    return any(m.group().lower().startswith(("since", "this", "so far this")) for m in _PERIOD.finditer(sentence))
