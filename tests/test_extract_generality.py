@@ -655,5 +655,5 @@ def test_a_count_over_several_provinces_is_a_sum_not_an_event_in_each(extraction
 
 
 def test_an_events_own_toll_rising_so_far_is_still_its_toll(extraction_index):
-    result = extract("On Sunday the protests in Baghdad became violent, killing two and injuring more than 150 so far.")
+    result = extract("The protests in Baghdad have become violent, killing two and injuring more than 150 so far.")
     assert [(i.place.name, i.fatalities, i.injured) for i in result.incidents] == [("Baghdad", 2, 150)]
